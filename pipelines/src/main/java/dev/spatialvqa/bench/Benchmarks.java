@@ -1,0 +1,15 @@
+package dev.spatialvqa.bench;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** The registry of named benchmarks. One line per benchmark. */
+public final class Benchmarks {
+  private Benchmarks() {}
+
+  public static Map<String, Supplier<Benchmark>> all() {
+    Map<String, Supplier<Benchmark>> m = new LinkedHashMap<>();
+    return m;
+  }
+}

@@ -146,4 +146,35 @@ public final class CloudFilters {
     }
     return keep;
   }
+
+  /**
+   * The largest DBSCAN cluster plus every cluster at least {@code minShare} of its size: real
+   * objects are cut into pieces by occluders, thin parts and depth holes, while stray points (mask
+   * bleed onto the background, flying pixels at depth edges) form small clusters or DBSCAN noise.
+   */
+  public static boolean[] objectClusters(Points in, double eps, int minPoints, double minShare) {
+    int[] labels = dbscan(in, eps, minPoints);
+    int max = -1;
+    for (int l : labels) {
+      max = Math.max(max, l);
+    }
+    boolean[] keep = new boolean[in.size()];
+    if (max < 0) {
+      return keep;
+    }
+    int[] sizes = new int[max + 1];
+    for (int l : labels) {
+      if (l >= 0) {
+        sizes[l]++;
+      }
+    }
+    int largest = 0;
+    for (int size : sizes) {
+      largest = Math.max(largest, size);
+    }
+    for (int i = 0; i < labels.length; i++) {
+      keep[i] = labels[i] >= 0 && sizes[labels[i]] >= minShare * largest;
+    }
+    return keep;
+  }
 }

@@ -13,8 +13,7 @@ package dev.spatialvqa.geometry;
  * <p><b>Default</b> (source {@code "default_fov"}): a 60 degree field of view across the image's
  * long side, i.e. {@code f_px = (long side / 2) / tan(30 deg)} (a 31 mm equivalent lens). Phone main
  * cameras are 24-28 mm equivalent (65-75 degrees) and normal lenses 50 mm (40 degrees); web photos
- * are often cropped or zoomed, which narrows the view, so 60 degrees sits between them and keeps
- * the metric error of an unknown camera within about +-25% either way.
+ * are often cropped or zoomed, which narrows the view, so 60 degrees sits between the two.
  *
  * <p>Square pixels; principal point at the image centre with 0-based pixel centres
  * ({@code cx = (w - 1) / 2}).

@@ -16,7 +16,7 @@ public final class LiftConfig implements Serializable {
   private double voxelSizeM = 0.02;
   private int outlierNeighbours = 8;
   private double outlierStdRatio = 2.0;
-  private double clusterEpsM = 0.06;
+  private double clusterEpsM = 0.10;
   private int clusterMinPoints = 4;
   private double minDepthM = 0.05;
   private double maxDepthM = 100.0;

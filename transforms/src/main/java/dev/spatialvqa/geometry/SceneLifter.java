@@ -30,6 +30,17 @@ import java.util.Map;
 public final class SceneLifter {
   static final double LOW_PCT = 1;
   static final double HIGH_PCT = 99;
+  /** Objects whose bottom is within this of the support plane already stand on it. */
+  static final double GROUND_TOLERANCE_M = 0.05;
+  /** Gap under an object taken as legs or an unmeasured base (absolute and share of its top). */
+  static final double LEG_GAP_M = 0.3;
+  static final double LEG_GAP_SHARE = 0.25;
+  /** Share of an object's bottom columns that must be hidden for {@link #groundContact}. */
+  static final double OCCLUDED_SHARE = 0.6;
+  /** Clusters at least this share of the largest one are kept as parts of the object. */
+  static final double CLUSTER_SHARE = 0.05;
+  /** DBSCAN eps grows with depth squared like depth quantisation does (7 cm steps at 5 m, Kinect). */
+  static final double DEPTH_EPS_PER_M2 = 0.004;
 
   private final LiftConfig config;
   private final PlaneFinder planeFinder;
@@ -206,23 +217,119 @@ public final class SceneLifter {
         cloud.add(p[0], p[1], p[2]);
       }
     }
+    double medianDepth = medianDepth(depth, k, frame, cloud);
+    byte[] member = mask;
     if (!useMask && cloud.size() > 0) {
-      cloud = cloud.select(DepthClusters.objectLayer(camZ, pix, n, w, u0, v0, u1, v1));
+      boolean[] layer = DepthClusters.objectLayer(camZ, pix, n, w, u0, v0, u1, v1);
+      cloud = cloud.select(layer);
+      member = MaskBits.allocate(w, h);
+      for (int i = 0; i < n; i++) {
+        if (layer[i]) {
+          MaskBits.set(member, pix[i]);
+        }
+      }
     }
+    if (DEBUG) System.out.println("   " + o.objectId() + " raw " + dbg(cloud));
     double[] voxel = new double[1];
     Points pts = CloudFilters.voxelDownsampleCapped(cloud, config.voxelSizeM(), config.maxPointsPerObject(), voxel);
+    if (DEBUG) System.out.println("   vox " + voxel[0] + " " + dbg(pts));
     double radius = Math.max(config.clusterEpsM(), 2.5 * voxel[0]);
     if (pts.size() > config.outlierNeighbours()) {
       pts = pts.select(CloudFilters.statisticalInliers(pts, config.outlierNeighbours(), config.outlierStdRatio(), radius));
     }
+    if (DEBUG) System.out.println("   sor " + dbg(pts));
     if (pts.size() >= config.minPoints()) {
-      pts = pts.select(CloudFilters.largestCluster(pts, radius, config.clusterMinPoints()));
+      double eps = Math.max(radius, DEPTH_EPS_PER_M2 * medianDepth * medianDepth);
+      pts = pts.select(CloudFilters.objectClusters(pts, eps, config.clusterMinPoints(), CLUSTER_SHARE));
     }
+    if (DEBUG) System.out.println("   dbscan " + dbg(pts));
     if (pts.size() < config.minPoints()) {
       return "too_few_points";
     }
-    out.add(box(o, pts, frame, useMask ? "mask" : "box"));
+    LiftedObject box = box(o, pts, frame, useMask ? "mask" : "box");
+    if (planes.supportHeightM() != null) {
+      box = groundContact(box, depth, k, frame, member, u0, v0, u1, v1, stride);
+    }
+    out.add(box);
     return null;
+  }
+
+  /**
+   * Amodal completion of an object whose bottom is hidden: when the object floats above the support
+   * plane and, in most image columns, what lies right below its lowest visible pixel is the image
+   * border or a clearly nearer non-floor surface (an occluder), its box is extended down to the
+   * support plane (furniture stands on the floor). A visible bottom edge (the floor, or a surface
+   * at the object's own depth such as the table it stands on, or the headboard under a picture)
+   * leaves the box as measured. An object whose bottom is within {@code min(0.3 m, 25% of its
+   * top's height)} of the plane is also put on it (legs, dark bases and the shadow under a bed
+   * have no depth readings).
+   */
+  private LiftedObject groundContact(LiftedObject box, DepthImage depth, CameraIntrinsics k, Frame frame,
+      byte[] member, int u0, int v0, int u1, int v1, int stride) {
+    double bottom = box.center()[2] - box.extent()[2] / 2;
+    double top = box.center()[2] + box.extent()[2] / 2;
+    if (bottom <= GROUND_TOLERANCE_M) {
+      return box;
+    }
+    if (bottom <= Math.min(LEG_GAP_M, LEG_GAP_SHARE * top)) {
+      return onGround(box, frame, top); // stands on legs or a dark, unmeasured base
+    }
+    int w = depth.width(), h = depth.height();
+    float[] d = depth.metres();
+    double lo = config.minDepthM(), hi = config.maxDepthM();
+    int columns = 0, occluded = 0;
+    int colStep = Math.max(stride, (u1 - u0 + 1) / 64 + 1);
+    for (int u = u0; u <= u1; u += colStep) {
+      int vb = -1;
+      for (int v = v1; v >= v0; v--) {
+        int idx = v * w + u;
+        if (MaskBits.get(member, idx) && d[idx] >= lo && d[idx] <= hi) {
+          vb = v;
+          break;
+        }
+      }
+      if (vb < 0) {
+        continue;
+      }
+      double zObj = d[vb * w + u];
+      int reach = Math.max(3 * stride, h / 20);
+      int verdict = 0; // 0 unknown, 1 occluded, -1 visible bottom edge
+      for (int v = vb + 1; v <= vb + reach && verdict == 0; v++) {
+        if (v >= h) {
+          verdict = 1; // cut by the image border
+          break;
+        }
+        int idx = v * w + u;
+        float z = d[idx];
+        if (MaskBits.get(member, idx) || !(z >= lo && z <= hi)) {
+          continue;
+        }
+        double[] p = frame.apply((u - k.cx()) / k.fx() * z, (v - k.cy()) / k.fy() * z, z);
+        verdict = z < zObj - (0.15 + 0.05 * zObj) && p[2] > 2 * GROUND_TOLERANCE_M ? 1 : -1;
+      }
+      if (verdict != 0) {
+        columns++;
+        occluded += verdict > 0 ? 1 : 0;
+      }
+    }
+    if (DEBUG) System.out.println("   ground " + box.objectId() + " bottom=" + bottom + " cols=" + columns + " occ=" + occluded);
+    if (columns == 0 || occluded < OCCLUDED_SHARE * columns) {
+      return box;
+    }
+    return onGround(box, frame, top);
+  }
+
+  private static LiftedObject onGround(LiftedObject box, Frame frame, double top) {
+    double[] center = box.center().clone();
+    double[] extent = box.extent().clone();
+    center[2] = top / 2;
+    extent[2] = top;
+    double[] oc = box.orientedCenter().clone();
+    double[] oe = box.orientedExtent().clone();
+    oc[2] = top / 2;
+    oe[2] = top;
+    return new LiftedObject(box.objectId(), box.caption(), box.numPoints(), frame.inverse(center), center, extent,
+        box.headingRad(), oc, oe, box.maskSource(), box.box2dXyxy());
   }
 
   /** {u0, v0, u1, v1} of the set bits, or null when none is set. */
@@ -246,6 +353,33 @@ public final class SceneLifter {
       }
     }
     return u1 < 0 ? null : new int[] {u0, v0, u1, v1};
+  }
+
+  /** Median distance of the cloud from the camera along the optical axis (subsampled). */
+  private static double medianDepth(DepthImage depth, CameraIntrinsics k, Frame frame, Points cloud) {
+    int n = cloud.size();
+    if (n == 0) {
+      return 0;
+    }
+    int step = Math.max(1, n / 501);
+    double[] z = new double[(n + step - 1) / step];
+    int m = 0;
+    for (int i = 0; i < n && m < z.length; i += step) {
+      z[m++] = frame.inverse(new double[] {cloud.x(i), cloud.y(i), cloud.z(i)})[2];
+    }
+    double[] zz = Arrays.copyOf(z, m);
+    Arrays.sort(zz);
+    return percentile(zz, 50);
+  }
+
+  static boolean DEBUG = Boolean.getBoolean("geomdebug");
+  static String dbg(Points p) {
+    if (p.size() == 0) return "empty";
+    double[] z = new double[p.size()];
+    for (int i = 0; i < z.length; i++) z[i] = p.z(i);
+    double[] r = robustRange(z);
+    java.util.Arrays.sort(z);
+    return "n=" + p.size() + " z1-99=" + String.format("%.3f..%.3f", r[0], r[1]) + String.format(" min/max=%.3f..%.3f", z[0], z[z.length - 1]);
   }
 
   private double supportBand(double z) {

@@ -229,20 +229,16 @@ public final class SceneLifter {
         }
       }
     }
-    if (DEBUG) System.out.println("   " + o.objectId() + " raw " + dbg(cloud));
     double[] voxel = new double[1];
     Points pts = CloudFilters.voxelDownsampleCapped(cloud, config.voxelSizeM(), config.maxPointsPerObject(), voxel);
-    if (DEBUG) System.out.println("   vox " + voxel[0] + " " + dbg(pts));
     double radius = Math.max(config.clusterEpsM(), 2.5 * voxel[0]);
     if (pts.size() > config.outlierNeighbours()) {
       pts = pts.select(CloudFilters.statisticalInliers(pts, config.outlierNeighbours(), config.outlierStdRatio(), radius));
     }
-    if (DEBUG) System.out.println("   sor " + dbg(pts));
     if (pts.size() >= config.minPoints()) {
       double eps = Math.max(radius, DEPTH_EPS_PER_M2 * medianDepth * medianDepth);
       pts = pts.select(CloudFilters.objectClusters(pts, eps, config.clusterMinPoints(), CLUSTER_SHARE));
     }
-    if (DEBUG) System.out.println("   dbscan " + dbg(pts));
     if (pts.size() < config.minPoints()) {
       return "too_few_points";
     }
@@ -312,7 +308,6 @@ public final class SceneLifter {
         occluded += verdict > 0 ? 1 : 0;
       }
     }
-    if (DEBUG) System.out.println("   ground " + box.objectId() + " bottom=" + bottom + " cols=" + columns + " occ=" + occluded);
     if (columns == 0 || occluded < OCCLUDED_SHARE * columns) {
       return box;
     }
@@ -370,16 +365,6 @@ public final class SceneLifter {
     double[] zz = Arrays.copyOf(z, m);
     Arrays.sort(zz);
     return percentile(zz, 50);
-  }
-
-  static boolean DEBUG = Boolean.getBoolean("geomdebug");
-  static String dbg(Points p) {
-    if (p.size() == 0) return "empty";
-    double[] z = new double[p.size()];
-    for (int i = 0; i < z.length; i++) z[i] = p.z(i);
-    double[] r = robustRange(z);
-    java.util.Arrays.sort(z);
-    return "n=" + p.size() + " z1-99=" + String.format("%.3f..%.3f", r[0], r[1]) + String.format(" min/max=%.3f..%.3f", z[0], z[z.length - 1]);
   }
 
   private double supportBand(double z) {

@@ -11,8 +11,8 @@ public final class LiftConfig implements Serializable {
   private static final long serialVersionUID = 2L;
 
   private int minPoints = 50;
-  private int maxPixelsPerObject = 30_000;
-  private int maxPointsPerObject = 3_000;
+  private int maxPixelsPerObject = 12_000;
+  private int maxPointsPerObject = 1_500;
   private double voxelSizeM = 0.02;
   private int outlierNeighbours = 8;
   private double outlierStdRatio = 2.0;

@@ -33,12 +33,12 @@ public final class SceneLifter {
   /** Objects whose bottom is within this of the support plane already stand on it. */
   static final double GROUND_TOLERANCE_M = 0.05;
   /** Gap under an object taken as legs or an unmeasured base (absolute and share of its top). */
-  static final double LEG_GAP_M = 0.3;
+  static final double LEG_GAP_M = 0.35;
   static final double LEG_GAP_SHARE = 0.25;
   /** Share of an object's bottom columns that must be hidden for {@link #groundContact}. */
   static final double OCCLUDED_SHARE = 0.6;
   /** Clusters at least this share of the largest one are kept as parts of the object. */
-  static final double CLUSTER_SHARE = 0.05;
+  static final double CLUSTER_SHARE = 0.02;
   /** DBSCAN eps grows with depth squared like depth quantisation does (7 cm steps at 5 m, Kinect). */
   static final double DEPTH_EPS_PER_M2 = 0.004;
 
@@ -233,7 +233,9 @@ public final class SceneLifter {
     Points pts = CloudFilters.voxelDownsampleCapped(cloud, config.voxelSizeM(), config.maxPointsPerObject(), voxel);
     double radius = Math.max(config.clusterEpsM(), 2.5 * voxel[0]);
     if (pts.size() > config.outlierNeighbours()) {
-      pts = pts.select(CloudFilters.statisticalInliers(pts, config.outlierNeighbours(), config.outlierStdRatio(), radius));
+      // k nearest neighbours on a voxelised surface lie within about two voxels
+      double knnRadius = Math.max(2 * voxel[0], 0.03);
+      pts = pts.select(CloudFilters.statisticalInliers(pts, config.outlierNeighbours(), config.outlierStdRatio(), knnRadius));
     }
     if (pts.size() >= config.minPoints()) {
       double eps = Math.max(radius, DEPTH_EPS_PER_M2 * medianDepth * medianDepth);
@@ -256,7 +258,7 @@ public final class SceneLifter {
    * border or a clearly nearer non-floor surface (an occluder), its box is extended down to the
    * support plane (furniture stands on the floor). A visible bottom edge (the floor, or a surface
    * at the object's own depth such as the table it stands on, or the headboard under a picture)
-   * leaves the box as measured. An object whose bottom is within {@code min(0.3 m, 25% of its
+   * leaves the box as measured. An object whose bottom is within {@code min(0.35 m, 25% of its
    * top's height)} of the plane is also put on it (legs, dark bases and the shadow under a bed
    * have no depth readings).
    */

@@ -12,14 +12,21 @@ import java.util.Map;
  * Pure Java (no Beam). Not thread-safe unless stated; create one per DoFn instance.
  *
  * <p>Per object: the masked pixels (or, for a box-only object, the box's pixels minus the support
- * plane, split by depth clustering into object and background) are read with an even pixel stride
- * (at most {@link LiftConfig#maxPixelsPerObject()}), back-projected, moved to the canonical frame,
- * voxel-downsampled (voxel grows until at most {@link LiftConfig#maxPointsPerObject()} remain),
- * cleaned by statistical outlier removal, and reduced to their largest DBSCAN cluster. Fewer than
- * {@link LiftConfig#minPoints()} points left: filtered ({@code too_few_points}). Boxes use the 1st
- * and 99th percentiles of the cleaned cloud along each axis, so a few stray points do not inflate
- * them; the yaw box takes its heading from the minimum-area rectangle of the footprint's convex
- * hull and its extents from the same percentiles along the rotated axes.
+ * plane, split by depth clustering into object and background, see {@link DepthClusters}) are read
+ * with an even pixel stride (at most {@link LiftConfig#maxPixelsPerObject()}), back-projected, moved
+ * to the canonical frame, voxel-downsampled (the voxel grows until at most
+ * {@link LiftConfig#maxPointsPerObject()} remain), cleaned by statistical outlier removal (k nearest
+ * neighbours within two voxels), and reduced by DBSCAN (eps = max(clusterEpsM, 2.5 voxels,
+ * 0.004 z^2)) to its largest cluster plus the clusters at least 2% of that one's size (occluders
+ * and depth holes cut real objects into pieces; strays form noise or tiny clusters). Fewer than
+ * {@link LiftConfig#minPoints()} points left: filtered ({@code too_few_points}).
+ *
+ * <p>Boxes use the 1st and 99th percentiles of the cleaned cloud along each axis, so a few stray
+ * points do not inflate them; the yaw box takes its heading from the minimum-area rectangle of the
+ * footprint's convex hull (rotating calipers) and its extents from the same percentiles along the
+ * rotated axes (first axis = the longer side, heading in (-pi/2, pi/2]). With a support plane, an
+ * object floating a little above it or whose bottom is hidden is put on it (see
+ * {@code groundContact}).
  *
  * <p>Filter reasons: {@code too_few_points}, {@code no_region} (neither mask nor box),
  * {@code bad_mask} (mask of the wrong size), {@code empty_region} (box outside the image).
@@ -35,7 +42,7 @@ public final class SceneLifter {
   /** Gap under an object taken as legs or an unmeasured base (absolute and share of its top). */
   static final double LEG_GAP_M = 0.35;
   static final double LEG_GAP_SHARE = 0.25;
-  /** Share of an object's bottom columns that must be hidden for {@link #groundContact}. */
+  /** Share of an object's bottom columns that must be hidden for {@code groundContact}. */
   static final double OCCLUDED_SHARE = 0.6;
   /** Clusters at least this share of the largest one are kept as parts of the object. */
   static final double CLUSTER_SHARE = 0.02;

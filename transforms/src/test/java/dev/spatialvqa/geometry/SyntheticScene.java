@@ -8,7 +8,8 @@ import java.util.Random;
  * A synthetic RGB-D scene for tests: a pinhole camera at a known height, pitch and roll above a
  * floor (world z = 0, z up), optional vertical walls, and yawed boxes standing on the floor,
  * ray-cast into a depth map with depth-dependent Gaussian noise (sigma = noise * z^2, like
- * structured light), random holes, and a few NaN / infinite / negative readings.
+ * structured light), optional disparity quantisation, random holes, and a few NaN / infinite /
+ * negative readings.
  */
 final class SyntheticScene {
   /** A box standing on the floor: centre (x, y) in the world, full sizes, yaw about z. */
@@ -26,6 +27,12 @@ final class SyntheticScene {
   double yawDeg = 0;
   double noise = 0.003;
   double holeFraction = 0.1;
+  /**
+   * Depth quantisation step in inverse metres (0 = none): structured-light sensors measure
+   * disparity in 1/8 pixel steps, which for a Kinect (baseline x focal ~ 43.5 m px) makes depth
+   * steps of z^2 * 0.00287 m.
+   */
+  double inverseDepthStep = 0;
   boolean floor = true;
   long seed = 7;
   final List<Wall> walls = new ArrayList<>();
@@ -119,7 +126,11 @@ final class SyntheticScene {
           depth[idx] = -1f;
           neg++;
         } else {
-          depth[idx] = (float) (best + rnd.nextGaussian() * noise * best * best);
+          double z = best + rnd.nextGaussian() * noise * best * best;
+          if (inverseDepthStep > 0) {
+            z = 1 / (Math.round(1 / z / inverseDepthStep) * inverseDepthStep);
+          }
+          depth[idx] = (float) z;
           hit[idx] = id;
         }
       }

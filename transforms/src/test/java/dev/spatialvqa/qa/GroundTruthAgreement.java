@@ -214,6 +214,18 @@ final class GroundTruthAgreement {
     return out;
   }
 
+  /** Adds another scene's tallies into this one. */
+  void add(GroundTruthAgreement o) {
+    qualitativeBeyondMargin += o.qualitativeBeyondMargin;
+    qualitativeAgree += o.qualitativeAgree;
+    qualitativeWithinMargin += o.qualitativeWithinMargin;
+    quantitative += o.quantitative;
+    within08to125 += o.within08to125;
+    within05to2 += o.within05to2;
+    direction += o.direction;
+    directionWithin1h += o.directionWithin1h;
+  }
+
   double qualitativeAgreement() {
     return qualitativeBeyondMargin == 0 ? 1.0 : qualitativeAgree / (double) qualitativeBeyondMargin;
   }

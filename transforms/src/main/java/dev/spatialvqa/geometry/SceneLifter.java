@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * Lifts a scene's 2D objects to metric 3D boxes in a gravity-aligned frame: back-projection,
  * per-object clouds, denoising, gravity from horizontal support planes, canonical frame, boxes.
- * Pure Java (no Beam). Not thread-safe unless stated; create one per DoFn instance.
+ * Pure Java (no Beam). Thread-safe: it holds only its configuration (each call seeds its own
+ * RANSAC sampler from {@link LiftConfig#seed()}, so the same input gives the same output).
  *
  * <p>Per object: the masked pixels (or, for a box-only object, the box's pixels minus the support
  * plane, split by depth clustering into object and background, see {@link DepthClusters}) are read
@@ -188,6 +189,7 @@ public final class SceneLifter {
     float[] d = depth.metres();
     double lo = config.minDepthM(), hi = config.maxDepthM();
     Points cloud = new Points(1024);
+    double[] fr = frame.r(), ft = frame.t();
     float[] camZ = useMask ? null : new float[256];
     int[] pix = useMask ? null : new int[256];
     int n = 0;
@@ -208,9 +210,11 @@ public final class SceneLifter {
           continue;
         }
         double x = (u - k.cx()) / k.fx() * z, y = (v - k.cy()) / k.fy() * z;
-        double[] p = frame.apply(x, y, z);
+        double px = fr[0] * x + fr[1] * y + fr[2] * z + ft[0];
+        double py = fr[3] * x + fr[4] * y + fr[5] * z + ft[1];
+        double pz = fr[6] * x + fr[7] * y + fr[8] * z + ft[2];
         if (!useMask) {
-          if (planes.supportHeightM() != null && p[2] < supportBand(z)) {
+          if (planes.supportHeightM() != null && pz < supportBand(z)) {
             continue; // the floor under a box-only object is not the object
           }
           if (n == camZ.length) {
@@ -221,7 +225,7 @@ public final class SceneLifter {
           pix[n] = idx;
           n++;
         }
-        cloud.add(p[0], p[1], p[2]);
+        cloud.add(px, py, pz);
       }
     }
     double medianDepth = medianDepth(depth, k, frame, cloud);

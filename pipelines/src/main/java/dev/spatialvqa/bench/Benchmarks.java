@@ -11,6 +11,7 @@ public final class Benchmarks {
   public static Map<String, Supplier<Benchmark>> all() {
     Map<String, Supplier<Benchmark>> m = new LinkedHashMap<>();
     m.put("geometry", GeometryBenchmark::new);
+    m.put("qa", QaGenerationBenchmark::new);
     return m;
   }
 }

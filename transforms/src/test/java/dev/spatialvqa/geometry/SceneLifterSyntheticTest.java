@@ -133,6 +133,39 @@ class SceneLifterSyntheticTest {
     return Stream.of(Arguments.of(0, 0), Arguments.of(20, 10), Arguments.of(30, 30), Arguments.of(30, -30));
   }
 
+  /** The largest plane in view is a wall (VQASynth's failure mode); the floor must still win. */
+  @Test
+  void aWallFillingMostOfTheViewIsNeverTheFloor() {
+    SyntheticScene scene = new SyntheticScene();
+    scene.pitchDownDeg = 8;
+    scene.rollDeg = 25;
+    scene.walls.add(new SyntheticScene.Wall(0, 2.6, 0, -1));
+    scene.boxes.add(new SyntheticScene.Box("crate", 0.2, 2.0, 0.45, 0.45, 0.45, 0.3));
+    SyntheticScene.Rendered r = scene.render();
+    long floorPixels = 0, wallPixels = 0;
+    double[] rw = scene.cameraToWorld();
+    for (int v = 0; v < scene.height; v++) {
+      for (int u = 0; u < scene.width; u++) {
+        double dy = (v - (scene.height - 1) / 2.0) / scene.f, dx = (u - (scene.width - 1) / 2.0) / scene.f;
+        double wz = rw[6] * dx + rw[7] * dy + rw[8];
+        double wy = rw[3] * dx + rw[4] * dy + rw[5];
+        boolean floorFirst = wz < 0 && scene.cameraHeight / -wz * wy < 2.6;
+        if (floorFirst) {
+          floorPixels++;
+        } else {
+          wallPixels++;
+        }
+      }
+    }
+    assertTrue(wallPixels > 2 * floorPixels, "the wall dominates: " + wallPixels + " vs " + floorPixels);
+
+    LiftResult res = lifter.lift(r.depth(), r.intrinsics(), r.objects(), null);
+
+    assertTrue(res.canonicalized());
+    assertTrue(Linalg.angleDeg(res.gravityUpCamera(), r.upCamera()) <= 3);
+    assertEquals(scene.cameraHeight, res.cameraHeightM(), 0.1);
+  }
+
   @Test
   void givenGravityIsUsedAndTheFloorStillFound() {
     SyntheticScene scene = SyntheticScene.room();

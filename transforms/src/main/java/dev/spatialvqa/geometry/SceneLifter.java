@@ -15,7 +15,8 @@ import java.util.Map;
  * <p>Per object: the masked pixels (or, for a box-only object, the box's pixels minus the support
  * plane, split by depth clustering into object and background, see {@link DepthClusters}) are read
  * with an even pixel stride (at most {@link LiftConfig#maxPixelsPerObject()}), back-projected, moved
- * to the canonical frame, voxel-downsampled (the voxel grows until at most
+ * to the canonical frame, voxel-downsampled (2 cm, finer for objects under 0.8 m across; the voxel
+ * grows until at most
  * {@link LiftConfig#maxPointsPerObject()} remain), cleaned by statistical outlier removal (k nearest
  * neighbours within two voxels), and reduced by DBSCAN (eps = max(clusterEpsM, 2.5 voxels,
  * 0.004 z^2)) to its largest cluster plus the clusters at least 2% of that one's size (occluders
@@ -45,6 +46,8 @@ public final class SceneLifter {
   static final double LEG_GAP_SHARE = 0.25;
   /** Share of an object's bottom columns that must be hidden for {@code groundContact}. */
   static final double OCCLUDED_SHARE = 0.6;
+  /** The finest voxel used for small objects, metres. */
+  static final double MIN_VOXEL_M = 0.005;
   /** Clusters at least this share of the largest one are kept as parts of the object. */
   static final double CLUSTER_SHARE = 0.02;
   /** DBSCAN eps grows with depth squared like depth quantisation does (7 cm steps at 5 m, Kinect). */
@@ -241,7 +244,7 @@ public final class SceneLifter {
       }
     }
     double[] voxel = new double[1];
-    Points pts = CloudFilters.voxelDownsampleCapped(cloud, config.voxelSizeM(), config.maxPointsPerObject(), voxel);
+    Points pts = CloudFilters.voxelDownsampleCapped(cloud, startVoxel(cloud), config.maxPointsPerObject(), voxel);
     double radius = Math.max(config.clusterEpsM(), 2.5 * voxel[0]);
     if (pts.size() > config.outlierNeighbours()) {
       // k nearest neighbours on a voxelised surface lie within about two voxels
@@ -338,6 +341,33 @@ public final class SceneLifter {
     oe[2] = top;
     return new LiftedObject(box.objectId(), box.caption(), box.numPoints(), frame.inverse(center), center, extent,
         box.headingRad(), oc, oe, box.maskSource(), box.box2dXyxy());
+  }
+
+  /**
+   * The first voxel edge for an object: {@link LiftConfig#voxelSizeM()}, or finer for a small
+   * object (1/40 of its raw 5..95th percentile diagonal, at least {@link #MIN_VOXEL_M}), so a cup
+   * keeps enough points to be measured instead of falling under the minimum point count.
+   */
+  private double startVoxel(Points cloud) {
+    int n = cloud.size();
+    if (n == 0) {
+      return config.voxelSizeM();
+    }
+    int step = Math.max(1, n / 400);
+    int m = (n + step - 1) / step;
+    double[] x = new double[m], y = new double[m], z = new double[m];
+    for (int i = 0, j = 0; i < n && j < m; i += step, j++) {
+      x[j] = cloud.x(i);
+      y[j] = cloud.y(i);
+      z[j] = cloud.z(i);
+    }
+    Arrays.sort(x);
+    Arrays.sort(y);
+    Arrays.sort(z);
+    double dx = percentile(x, 95) - percentile(x, 5), dy = percentile(y, 95) - percentile(y, 5);
+    double dz = percentile(z, 95) - percentile(z, 5);
+    double diag = Math.sqrt(dx * dx + dy * dy + dz * dz);
+    return Math.max(Math.min(MIN_VOXEL_M, config.voxelSizeM()), Math.min(config.voxelSizeM(), diag / 40));
   }
 
   /** {u0, v0, u1, v1} of the set bits, or null when none is set. */

@@ -219,10 +219,11 @@ class SceneLifterSyntheticTest {
   }
 
   @Test
-  void smallObjectIsFilteredWithAReason() {
+  void tinyObjectIsFilteredWithAReasonWhileASmallOneIsMeasured() {
     SyntheticScene scene = SyntheticScene.room();
     scene.pitchDownDeg = 15;
     scene.boxes.add(new SyntheticScene.Box("pebble", 0.8, 1.8, 0.04, 0.04, 0.04, 0));
+    scene.boxes.add(new SyntheticScene.Box("cup", -0.4, 1.9, 0.1, 0.1, 0.12, 0));
     SyntheticScene.Rendered r = scene.render();
 
     LiftResult res = lifter.lift(r.depth(), r.intrinsics(), r.objects(), null);
@@ -230,5 +231,8 @@ class SceneLifterSyntheticTest {
     assertTrue(res.filteredObjects().contains(new LiftResult.FilteredObject("pebble", "too_few_points")),
         res.filteredObjects().toString());
     assertTrue(res.objects().stream().noneMatch(o -> o.objectId().equals("pebble")));
+    LiftedObject cup = find(res, "cup"); // a finer voxel keeps a small object measurable
+    assertTrue(cup.numPoints() >= LiftConfig.defaults().minPoints());
+    assertEquals(0.12, cup.extent()[2], 0.024);
   }
 }

@@ -31,10 +31,9 @@ import org.junit.jupiter.api.Test;
  * estimated boxes, and every answer is recomputed from the ground-truth boxes of
  * {@code ground_truth.json} with independent definitions ({@link GroundTruthAgreement}).
  *
- * <p>Asserted: at least 95% of the confident qualitative answers agree with the ground truth on
- * pairs whose ground-truth difference is beyond the tie margin (tie answers are abstentions; the
- * strict share counting them as misses is printed), and the demo's settings ask every catalog type
- * on these scenes. The quantitative bar of the issue (90% within [0.8x, 1.25x]) is NOT met by the
+ * <p>Asserted: at least 95% of the qualitative answers agree with the ground truth on pairs whose
+ * ground-truth difference is beyond the tie margin (strictly, tie answers counted as misses; and
+ * of the confident answers), and the demo's settings ask every catalog type on these scenes. The quantitative bar of the issue (90% within [0.8x, 1.25x]) is NOT met by the
  * current geometry: the lifted boxes cover the visible surfaces while the ground truth is amodal
  * (see data/README.md: occluded night stand, dresser cut by the image edge, boxes including
  * headboards), so the quantitative shares are asserted as regression floors below the measured
@@ -93,8 +92,11 @@ class LiftedSceneAgreementTest {
 
     assertTrue(total.qualitativeBeyondMargin >= 50, total.toString());
     assertTrue(total.quantitative >= 30, total.toString());
+    // the issue's qualitative bar, strictly (tie answers on decisive pairs count as misses)
+    assertTrue(total.qualitativeAgreement() >= 0.95, total.toString());
     assertTrue(total.confidentAgreement() >= 0.95, total.toString());
-    // regression floors (measured with the geometry of main at 2026-11-22 05:00: 69% / 90%)
+    // regression floors (measured with the geometry of main at 2026-11-22 05:10: 70% in
+    // [0.8x, 1.25x], 92% in [0.5x, 2x]); the issue's 90% in [0.8x, 1.25x] is not met yet
     assertTrue(total.tightShare() >= 0.60, total.toString());
     assertTrue(total.looseShare() >= 0.85, total.toString());
     assertTrue(total.directionWithin1h >= 0.8 * total.direction, total.toString());

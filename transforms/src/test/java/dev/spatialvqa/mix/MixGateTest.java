@@ -75,7 +75,7 @@ class MixGateTest {
     return QA_PER_WINDOW * GENERAL_PER_WINDOW.length;
   }
 
-  static MixGate.Result gate(TestPipeline p, TestStream<String> stream, MixGate gate) {
+  static MixGate.Result gate(org.apache.beam.sdk.Pipeline p, TestStream<String> stream, MixGate gate) {
     PCollectionTuple split =
         p.apply("Events", stream)
             .apply("Split", ParDo.of(new MixFixtures.Split()).withOutputTags(QA, TupleTagList.of(GENERAL)));

@@ -17,7 +17,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.TupleTag;
 
 /** Test data for the gate: deterministic QA records and the invariants every run must satisfy. */
-final class MixFixtures {
+public final class MixFixtures {
   static final int IMAGE_TOKENS = 576;
   static final TupleTag<QaRecord> QA = new TupleTag<QaRecord>("qa") {};
   static final TupleTag<String> GENERAL = new TupleTag<String>("general") {};
@@ -25,7 +25,7 @@ final class MixFixtures {
   private MixFixtures() {}
 
   /** QA number {@code i}: question and answer lengths vary with i so token counts differ. */
-  static QaRecord qa(int i) {
+  public static QaRecord qa(int i) {
     String q = "How far is the chair " + i + " from the table" + " near the window".repeat(i % 4) + "?";
     String a = "The chair " + i + " is " + (1 + i % 7) + "." + (i % 10) + " meters from the table.";
     return QaRecord.newBuilder()

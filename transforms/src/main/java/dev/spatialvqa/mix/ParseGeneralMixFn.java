@@ -16,10 +16,11 @@ import org.joda.time.Instant;
 
 /**
  * Parses one general-mix record (JSON: {@code num_tokens}, or {@code text} with optional
- * {@code images}; optional {@code source}) into its token count. A precomputed {@code num_tokens}
+ * {@code images}; optional {@code source}; optional {@code event_time}, epoch millis or ISO-8601,
+ * which becomes the element's timestamp when its source gave it none) into its token count. A precomputed {@code num_tokens}
  * wins over {@code text}. Records that are not JSON objects, have neither field, or have a negative
  * or non-integer count become dead letters ({@code mix_not_json}, {@code mix_no_tokens},
- * {@code mix_bad_tokens}), counted under {@code mix.dead.<reason>}.
+ * {@code mix_bad_tokens}, {@code mix_bad_event_time}), counted under {@code mix.dead.<reason>}.
  */
 final class ParseGeneralMixFn extends DoFn<String, KV<String, MixEvent>> {
   private static final long serialVersionUID = 1L;

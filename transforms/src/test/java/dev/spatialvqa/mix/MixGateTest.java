@@ -331,4 +331,37 @@ class MixGateTest {
             });
     p.run().waitUntilFinish();
   }
+
+  @Test
+  void generalRecordsWithEventTimeFallInTheirWindows(TestPipeline p) {
+    PCollection<String> mix =
+        p.apply(
+            "General",
+            Create.of(
+                "{\"num_tokens\": 19000, \"event_time\": 5000}",
+                "{\"num_tokens\": 38000, \"event_time\": \"1970-01-01T00:01:10Z\"}",
+                "{\"num_tokens\": 1, \"event_time\": \"yesterday\"}"));
+    List<TimestampedValue<QaRecord>> qa =
+        List.of(
+            TimestampedValue.of(MixFixtures.qa(1), at(10)), TimestampedValue.of(MixFixtures.qa(2), at(80)));
+    MixGate.Result r =
+        p.apply("Qa", Create.timestamped(qa).withCoder(AvroCoder.of(QaRecord.class)))
+            .apply("MixGate", oversupplyGate().withGeneralMix(mix));
+    PAssert.that(r.admitted()).containsInAnyOrder(MixFixtures.qa(1), MixFixtures.qa(2));
+    PAssert.that(r.accounting())
+        .satisfies(
+            recs -> {
+              java.util.Map<Long, Long> general = new java.util.TreeMap<>();
+              recs.forEach(m -> general.put(m.getWindowStart(), m.getGeneralTokens()));
+              assertEquals(java.util.Map.of(0L, 19_000L, 60_000L, 38_000L), general);
+              return null;
+            });
+    PAssert.that(r.deadLetters())
+        .satisfies(
+            dl -> {
+              assertEquals("mix_bad_event_time", dl.iterator().next().getReason());
+              return null;
+            });
+    p.run().waitUntilFinish();
+  }
 }

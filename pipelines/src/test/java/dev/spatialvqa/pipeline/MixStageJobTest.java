@@ -149,4 +149,34 @@ class MixStageJobTest {
     assertEquals(9 * acc.get(0).getSpatialTokensAdmitted(), m.get("general_tokens_needed").asLong());
     assertEquals(0, m.get("sources").get(1).get("shards").size());
   }
+
+  @Test
+  void flinkBatchAdmitsExactlyWhatTheDirectRunnerAdmits(@TempDir Path dir) throws Exception {
+    Path mix = dir.resolve("general.jsonl");
+    Files.write(mix, List.of("{\"num_tokens\": 150000}", "{\"num_tokens\": 150000}"));
+    Path direct = dir.resolve("direct");
+    Path flink = dir.resolve("flink");
+    runMixStage(List.of("--input=manifest:unused", "--output=" + direct, "--runner=DirectRunner", "--mixInput=jsonl:" + mix));
+    RunLedger f =
+        runMixStage(
+            List.of(
+                "--input=manifest:unused",
+                "--output=" + flink,
+                "--runner=FlinkRunner",
+                "--flinkMaster=[local]",
+                "--parallelism=2",
+                "--mixInput=jsonl:" + mix));
+    Set<QaRecord> dq = Set.copyOf(Outputs.read(direct.resolve("qa"), QaRecord.class));
+    Set<QaRecord> fq = Set.copyOf(Outputs.read(flink.resolve("qa"), QaRecord.class));
+    assertFalse(dq.isEmpty());
+    assertEquals(dq, fq);
+    assertEquals(
+        Set.copyOf(Outputs.read(direct.resolve("reserve"), QaRecord.class)),
+        Set.copyOf(Outputs.read(flink.resolve("reserve"), QaRecord.class)));
+    assertEquals(QA_COUNT, fq.size() + Outputs.read(flink.resolve("reserve"), QaRecord.class).size());
+    assertEquals(
+        Set.copyOf(Outputs.read(direct.resolve("accounting"), MixAccounting.class)),
+        Set.copyOf(Outputs.read(flink.resolve("accounting"), MixAccounting.class)));
+    assertEquals(QA_COUNT, f.get("mix.qa_produced"));
+  }
 }

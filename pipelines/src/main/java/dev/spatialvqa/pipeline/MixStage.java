@@ -12,7 +12,9 @@ import dev.spatialvqa.schemas.QaRecord;
 import dev.spatialvqa.tokens.ShareRatio;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.transforms.windowing.Repeatedly;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.PCollection;
 import org.joda.time.Duration;
@@ -87,7 +89,7 @@ public final class MixStage {
 
   /**
    * Writes the reserve and the accounting. Unbounded runs write them (like the admitted QA, see
-   * {@link #windowed}) in fixed windows of the gate's window size.
+   * {@link #windowed}) in panes every gate window's worth of processing time.
    */
   public static void writeSideOutputs(MixGate.Result r, String output, MixOptions o) {
     windowed(r.reserve(), o, "WindowReserve")
@@ -99,13 +101,24 @@ public final class MixStage {
   }
 
   /**
-   * The gate emits in the global window (timestamped at the decision time); for unbounded runs the
-   * windowed file writes need fixed windows.
+   * The gate emits in the global window, timestamped at the decision time. For unbounded runs the
+   * windowed file writes need panes: the outputs stay in the global window (where nothing is ever
+   * late, so no admitted or reserved QA can be dropped for lateness, even when a decision fires
+   * behind the watermark) and a pane fires every {@code --mixWindowSeconds} of processing time,
+   * plus a final one when the stream ends (drain).
    */
   public static <T> PCollection<T> windowed(PCollection<T> c, MixOptions o, String name) {
     if (c.isBounded() == PCollection.IsBounded.BOUNDED) {
       return c;
     }
-    return c.apply(name, Window.<T>into(FixedWindows.of(Duration.standardSeconds(o.getMixWindowSeconds()))));
+    return c.apply(
+        name,
+        Window.<T>into(new GlobalWindows())
+            .triggering(
+                Repeatedly.forever(
+                    AfterProcessingTime.pastFirstElementInPane()
+                        .plusDelayOf(Duration.standardSeconds(o.getMixWindowSeconds()))))
+            .withAllowedLateness(Duration.ZERO)
+            .discardingFiredPanes());
   }
 }

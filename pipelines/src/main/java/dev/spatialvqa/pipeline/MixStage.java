@@ -59,7 +59,14 @@ public final class MixStage {
       throw new IllegalArgumentException(
           "--mixInput must be KIND:VALUE with KIND one of " + KINDS + ", got '" + spec + "'");
     }
-    return p.apply("ReadGeneralMix", ReadGeneralMix.jsonl(value));
+    // Streaming kinds (kafka:, watch:, pubsub:) plug in here with the ingest sources: their
+    // SourceLine text is a general-mix record, their element timestamps its event time.
+    switch (kind) {
+      case "jsonl":
+        return p.apply("ReadGeneralMix", ReadGeneralMix.jsonl(value));
+      default:
+        throw new IllegalStateException("unhandled mix input kind " + kind);
+    }
   }
 
   /** Files of the general mix, for the mixture manifest (empty when there is no mix input). */

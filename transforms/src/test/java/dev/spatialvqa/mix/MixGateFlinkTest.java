@@ -13,10 +13,13 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.junit.jupiter.api.Test;
 
-/** The oversupply scenario of {@link MixGateTest} on Flink's embedded mini-cluster, streaming. */
+/**
+ * The oversupply and late-data scenarios of {@link MixGateTest} on Flink's embedded mini-cluster,
+ * streaming, in one job.
+ */
 class MixGateFlinkTest {
   @Test
-  void oversupplyOnFlinkHoldsTheShareAndConserves() {
+  void oversupplyAndLateDataOnFlink() {
     FlinkPipelineOptions o = PipelineOptionsFactory.create().as(FlinkPipelineOptions.class);
     o.setRunner(FlinkRunner.class);
     o.setFlinkMaster("[local]");
@@ -25,15 +28,16 @@ class MixGateFlinkTest {
     Pipeline p = Pipeline.create(o);
     MixGate.Result r = MixGateTest.gate(p, MixGateTest.oversupply(), MixGateTest.oversupplyGate());
     MixGateTest.assertOversupply(r);
+    MixGateTest.lateScenario(p, "Late", false);
 
     PipelineResult result = p.run();
     result.waitUntilFinish();
 
     assertEquals(PipelineResult.State.DONE, result.getState());
-    assertEquals(4, counter(result, PAssert.class.getName(), PAssert.SUCCESS_COUNTER), "assertions that ran");
+    assertEquals(5, counter(result, PAssert.class.getName(), PAssert.SUCCESS_COUNTER), "assertions that ran");
     assertEquals(0, counter(result, PAssert.class.getName(), PAssert.FAILURE_COUNTER));
     assertEquals(
-        MixGateTest.oversupplyQaCount(),
+        MixGateTest.oversupplyQaCount() + 9, // + the late scenario's 9 QA
         counter(result, "spatialvqa", "mix.qa_admitted") + counter(result, "spatialvqa", "mix.qa_reserved"));
   }
 

@@ -76,12 +76,17 @@ class MixGateTest {
   }
 
   static MixGate.Result gate(org.apache.beam.sdk.Pipeline p, TestStream<String> stream, MixGate gate) {
+    return gate(p, "", stream, gate);
+  }
+
+  static MixGate.Result gate(
+      org.apache.beam.sdk.Pipeline p, String prefix, TestStream<String> stream, MixGate gate) {
     PCollectionTuple split =
-        p.apply("Events", stream)
-            .apply("Split", ParDo.of(new MixFixtures.Split()).withOutputTags(QA, TupleTagList.of(GENERAL)));
+        p.apply(prefix + "Events", stream)
+            .apply(prefix + "Split", ParDo.of(new MixFixtures.Split()).withOutputTags(QA, TupleTagList.of(GENERAL)));
     PCollection<QaRecord> qa = split.get(QA).setCoder(AvroCoder.of(QaRecord.class));
     PCollection<String> general = split.get(GENERAL).setCoder(StringUtf8Coder.of());
-    return qa.apply("MixGate", gate.withGeneralMix(general));
+    return qa.apply(prefix + "MixGate", gate.withGeneralMix(general));
   }
 
   static MixGate oversupplyGate() {
@@ -233,6 +238,22 @@ class MixGateTest {
 
   @Test
   void lateGeneralMixCountsWithinAllowedLatenessAndIsReportedBeyondIt(TestPipeline p) {
+    lateScenario(p, "", true);
+    p.run().waitUntilFinish();
+  }
+
+  /**
+   * Window [0, 60) with 30 s allowed lateness: general data arriving at watermark 70 s still
+   * counts; general data arriving after the window was decided (watermark 100 s) is reported as too
+   * late; a QA arriving then joins the next window.
+   *
+   * <p>The DirectRunner delivers each TestStream step to the gate before the next one, so which
+   * data is late is exact there ({@code exact}). Flink runs the gate's two input branches
+   * concurrently: the gate's watermark is the slower branch's, so data the source emitted after a
+   * watermark may still be on time at the gate; there only what holds for any arrival is checked:
+   * the invariants, and that every general token is counted once, in a window or as too late.
+   */
+  static void lateScenario(org.apache.beam.sdk.Pipeline p, String prefix, boolean exact) {
     List<QaRecord> early = IntStream.range(0, 8).mapToObj(MixFixtures::qa).collect(Collectors.toList());
     TestStream<String> stream =
         TestStream.create(StringUtf8Coder.of())
@@ -249,18 +270,33 @@ class MixGateTest {
                 TimestampedValue.of("qa:100", at(45))) // a late QA joins window [60, 120)
             .advanceWatermarkToInfinity();
     MixGate.Result r =
-        gate(p, stream, oversupplyGate().withAllowedLateness(Duration.standardSeconds(30)));
+        gate(p, prefix, stream, oversupplyGate().withAllowedLateness(Duration.standardSeconds(30)));
 
     List<Long> tokens = early.stream().map(MixFixtures::tokens).collect(Collectors.toList());
     Admission.Decision d = Admission.decide(tokens, 57_000, SHARE, true, MAX_DEFERRED);
     final long admittedTokens = d.admittedTokens;
     final int admittedQa = d.admitted.size();
     long lateQaTokens = MixFixtures.tokens(MixFixtures.qa(100));
+    long maxQa = 0;
+    for (int i = 0; i <= 100; i++) {
+      maxQa = Math.max(maxQa, MixFixtures.tokens(MixFixtures.qa(i)));
+    }
+    final long max = maxQa;
+    final long spatialTotal = tokens.stream().mapToLong(Long::longValue).sum() + lateQaTokens;
     PAssert.that(r.accounting())
         .satisfies(
             recs -> {
               List<MixAccounting> l = new ArrayList<>();
               recs.forEach(l::add);
+              MixFixtures.checkInvariants(l, SHARE, max, 9, spatialTotal);
+              long general = 0;
+              for (MixAccounting m : l) {
+                general += m.getGeneralTokens() + m.getGeneralTokensTooLate();
+              }
+              assertEquals(1_057_000, general, "every general token counted once");
+              if (!exact) {
+                return null;
+              }
               l.sort(Comparator.comparing(m -> m.getRecordKind() + m.getWindowStart()));
               assertEquals(3, l.size(), "two windows and the end-of-input hand-over: " + l);
               MixAccounting end = l.get(0);
@@ -281,15 +317,8 @@ class MixGateTest {
               assertEquals(0, w1.getQaAdmitted());
               assertEquals("end_of_input", end.getRecordKind());
               assertEquals(w1.getQaDeferred(), end.getQaReserved());
-              long max = 0;
-              for (int i = 0; i <= 100; i++) {
-                max = Math.max(max, MixFixtures.tokens(MixFixtures.qa(i)));
-              }
-              MixFixtures.checkInvariants(
-                  l, SHARE, max, 9, tokens.stream().mapToLong(Long::longValue).sum() + lateQaTokens);
               return null;
             });
-    p.run().waitUntilFinish();
   }
 
   @Test

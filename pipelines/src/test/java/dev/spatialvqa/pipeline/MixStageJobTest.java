@@ -130,12 +130,16 @@ class MixStageJobTest {
   @Test
   void withoutGeneralMixEveryQaIsAdmittedAndTheNeedIsReported(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("out");
+    Path tokenizer = dir.resolve("my-vlm-tokenizer.json");
+    Files.write(tokenizer, TokenCounter.defaultTokenizerJson());
     RunLedger ledger =
         runMixStage(
             List.of(
                 "--input=manifest:unused",
                 "--output=" + out,
                 "--runner=DirectRunner",
+                "--tokenizer=" + tokenizer,
+                "--chatFormat=chatml",
                 "--imageTokens=0",
                 "--spatialShare=1/10"));
     List<QaRecord> qa = Outputs.read(out.resolve("qa"), QaRecord.class);
@@ -144,6 +148,17 @@ class MixStageJobTest {
     List<MixAccounting> acc = Outputs.read(out.resolve("accounting"), MixAccounting.class);
     assertEquals(1, acc.size());
     assertFalse(acc.get(0).getGated());
+    assertTrue(acc.get(0).getTokenizer().startsWith("my-vlm-tokenizer.json@"), acc.get(0).getTokenizer());
+    assertEquals("chatml", acc.get(0).getChatFormat());
+    long expected = 0;
+    try (TokenCounter c =
+        TokenCounter.load(
+            "t", Files.readAllBytes(tokenizer), dev.spatialvqa.tokens.ChatFormat.of("chatml"), 0, true)) {
+      for (QaRecord q : qa) {
+        expected += c.countQa(q.getQuestion(), q.getAnswer());
+      }
+    }
+    assertEquals(expected, acc.get(0).getSpatialTokensAdmitted());
     assertEquals(9 * acc.get(0).getSpatialTokensAdmitted(), acc.get(0).getGeneralTokensNeeded());
     JsonNode m = new ObjectMapper().readTree(out.resolve("mixture.json").toFile());
     assertEquals(9 * acc.get(0).getSpatialTokensAdmitted(), m.get("general_tokens_needed").asLong());

@@ -87,7 +87,7 @@ public final class MixBenchmark implements Benchmark {
                     "--runner=DirectRunner", "--enforceImmutability=false", "--enforceEncodability=false")
                 .create());
     MixGate.Result r =
-        p.apply("Qa", Create.timestamped(spatial).withCoder(AvroCoder.of(QaRecord.class)))
+        p.apply("Qa", Create.timestamped(spatial).withCoder(AvroCoder.specific(QaRecord.class)))
             .apply(
                 "MixGate",
                 MixGate.create()

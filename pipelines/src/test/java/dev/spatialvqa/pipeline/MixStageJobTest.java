@@ -14,7 +14,6 @@ import dev.spatialvqa.schemas.SceneRecord;
 import java.util.ArrayList;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.transforms.Create;
 import dev.spatialvqa.schemas.DeadLetter;
 import dev.spatialvqa.schemas.MixAccounting;
@@ -47,9 +46,11 @@ class MixStageJobTest {
     }
     SpatialVqaPipeline.Outputs in =
         new SpatialVqaPipeline.Outputs(
-            p.apply("Scenes", Create.empty(AvroCoder.of(SceneRecord.class))),
-            p.apply("Qa", Create.of(qa).withCoder(AvroCoder.of(QaRecord.class))),
-            p.apply("Dead", Create.empty(AvroCoder.of(DeadLetter.class))));
+            // the coders the job's own stages get (the project's registrar), so that the Flink
+            // batch union of dead letters sees what the real graph gives it
+            p.apply("Scenes", Create.empty(p.getCoderRegistry().getCoder(SceneRecord.class))),
+            p.apply("Qa", Create.of(qa).withCoder(p.getCoderRegistry().getCoder(QaRecord.class))),
+            p.apply("Dead", Create.empty(p.getCoderRegistry().getCoder(DeadLetter.class))));
     SpatialVqaPipeline.write(SpatialVqaPipeline.mix(in, o), o.getOutput());
     PipelineResult r = p.run();
     assertEquals(PipelineResult.State.DONE, r.waitUntilFinish());

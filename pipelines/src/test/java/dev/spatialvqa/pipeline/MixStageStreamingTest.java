@@ -35,7 +35,7 @@ class MixStageStreamingTest {
         JobRunner.options(List.of("--input=manifest:unused", "--output=" + out, "--runner=DirectRunner"));
     Pipeline p = Pipeline.create(o);
     TestStream<QaRecord> stream =
-        TestStream.create(AvroCoder.of(QaRecord.class))
+        TestStream.create(AvroCoder.specific(QaRecord.class))
             .addElements(
                 TimestampedValue.of(MixFixtures.qa(1), new Instant(10_000)),
                 TimestampedValue.of(MixFixtures.qa(2), new Instant(20_000)))

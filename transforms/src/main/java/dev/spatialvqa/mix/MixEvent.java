@@ -59,7 +59,7 @@ final class MixEvent {
   /** Coder: flag, event time, tokens, window, nullable QA (Avro), nullable source. */
   static final class Coder extends CustomCoder<MixEvent> {
     private static final long serialVersionUID = 1L;
-    private static final NullableCoder<QaRecord> QA = NullableCoder.of(AvroCoder.of(QaRecord.class));
+    private static final NullableCoder<QaRecord> QA = NullableCoder.of(AvroCoder.specific(QaRecord.class));
     private static final NullableCoder<String> STR = NullableCoder.of(StringUtf8Coder.of());
 
     static Coder of() {

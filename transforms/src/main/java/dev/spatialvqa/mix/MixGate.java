@@ -159,9 +159,9 @@ public final class MixGate extends PTransform<PCollection<QaRecord>, MixGate.Res
               ParDo.of(new ParseGeneralMixFn(tokenizer))
                   .withOutputTags(ParseGeneralMixFn.MAIN, TupleTagList.of(DeadLetters.TAG)));
       parts = parts.and(g.get(ParseGeneralMixFn.MAIN).setCoder(coder));
-      dead = g.get(DeadLetters.TAG).setCoder(AvroCoder.of(DeadLetter.class));
+      dead = g.get(DeadLetters.TAG).setCoder(AvroCoder.specific(DeadLetter.class));
     } else {
-      dead = p.apply("NoGeneralMixDeadLetters", Create.empty(AvroCoder.of(DeadLetter.class)));
+      dead = p.apply("NoGeneralMixDeadLetters", Create.empty(AvroCoder.specific(DeadLetter.class)));
     }
 
     PCollectionTuple out =
@@ -184,12 +184,12 @@ public final class MixGate extends PTransform<PCollection<QaRecord>, MixGate.Res
                         MixGateFn.ADMITTED,
                         TupleTagList.of(MixGateFn.RESERVE).and(MixGateFn.ACCOUNTING)));
 
-    AvroCoder<QaRecord> qaCoder = AvroCoder.of(QaRecord.class);
+    AvroCoder<QaRecord> qaCoder = AvroCoder.specific(QaRecord.class);
     return new Result(
         p,
         out.get(MixGateFn.ADMITTED).setCoder(qaCoder),
         out.get(MixGateFn.RESERVE).setCoder(qaCoder),
-        out.get(MixGateFn.ACCOUNTING).setCoder(AvroCoder.of(MixAccounting.class)),
+        out.get(MixGateFn.ACCOUNTING).setCoder(AvroCoder.specific(MixAccounting.class)),
         dead);
   }
 

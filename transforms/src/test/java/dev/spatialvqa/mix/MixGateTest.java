@@ -84,7 +84,7 @@ class MixGateTest {
     PCollectionTuple split =
         p.apply(prefix + "Events", stream)
             .apply(prefix + "Split", ParDo.of(new MixFixtures.Split()).withOutputTags(QA, TupleTagList.of(GENERAL)));
-    PCollection<QaRecord> qa = split.get(QA).setCoder(AvroCoder.of(QaRecord.class));
+    PCollection<QaRecord> qa = split.get(QA).setCoder(AvroCoder.specific(QaRecord.class));
     PCollection<String> general = split.get(GENERAL).setCoder(StringUtf8Coder.of());
     return qa.apply(prefix + "MixGate", gate.withGeneralMix(general));
   }
@@ -168,7 +168,7 @@ class MixGateTest {
     List<QaRecord> qa = IntStream.range(0, 12).mapToObj(MixFixtures::qa).collect(Collectors.toList());
     long total = qa.stream().mapToLong(MixFixtures::tokens).sum();
     MixGate.Result r =
-        p.apply("Qa", Create.of(qa).withCoder(AvroCoder.of(QaRecord.class)))
+        p.apply("Qa", Create.of(qa).withCoder(AvroCoder.specific(QaRecord.class)))
             .apply("MixGate", MixGate.create().withTokenizer(TokenizerSpec.defaults().withImageTokens(IMAGE_TOKENS)));
     PAssert.that(r.admitted()).containsInAnyOrder(qa);
     PAssert.that(r.reserve()).empty();
@@ -209,7 +209,7 @@ class MixGateTest {
     PCollection<String> mix =
         p.apply("General", Create.of(MixFixtures.general(100_000), MixFixtures.general(50_000)));
     MixGate.Result r =
-        p.apply("Qa", Create.of(arrival).withCoder(AvroCoder.of(QaRecord.class)))
+        p.apply("Qa", Create.of(arrival).withCoder(AvroCoder.specific(QaRecord.class)))
             .apply(
                 "MixGate",
                 MixGate.create()
@@ -334,7 +334,7 @@ class MixGateTest {
                 "{\"text\": \"A cat sits on a mat.\", \"images\": 1}",
                 MixFixtures.general(1000)));
     MixGate.Result r =
-        p.apply("Qa", Create.empty(AvroCoder.of(QaRecord.class)))
+        p.apply("Qa", Create.empty(AvroCoder.specific(QaRecord.class)))
             .apply("MixGate", MixGate.create().withTokenizer(TokenizerSpec.defaults().withImageTokens(10)).withGeneralMix(mix));
     PAssert.that(r.deadLetters())
         .satisfies(
@@ -374,7 +374,7 @@ class MixGateTest {
         List.of(
             TimestampedValue.of(MixFixtures.qa(1), at(10)), TimestampedValue.of(MixFixtures.qa(2), at(80)));
     MixGate.Result r =
-        p.apply("Qa", Create.timestamped(qa).withCoder(AvroCoder.of(QaRecord.class)))
+        p.apply("Qa", Create.timestamped(qa).withCoder(AvroCoder.specific(QaRecord.class)))
             .apply("MixGate", oversupplyGate().withGeneralMix(mix));
     PAssert.that(r.admitted()).containsInAnyOrder(MixFixtures.qa(1), MixFixtures.qa(2));
     PAssert.that(r.accounting())

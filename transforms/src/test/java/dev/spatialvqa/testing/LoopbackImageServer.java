@@ -40,6 +40,7 @@ public final class LoopbackImageServer implements AutoCloseable {
   private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
   private final Map<String, byte[]> bodies = new ConcurrentHashMap<>();
   private final Map<String, String> types = new ConcurrentHashMap<>();
+  private final Map<String, String> lastHost = new ConcurrentHashMap<>();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
   private volatile boolean closed;
@@ -102,6 +103,11 @@ public final class LoopbackImageServer implements AutoCloseable {
     return n == null ? 0 : n.get();
   }
 
+  /** The Host header of the last request for a path. */
+  public String lastHost(String path) {
+    return lastHost.get(path);
+  }
+
   /** Total requests received. */
   public int totalHits() {
     return hits.values().stream().mapToInt(AtomicInteger::get).sum();
@@ -116,7 +122,7 @@ public final class LoopbackImageServer implements AutoCloseable {
     String path = ex.getRequestURI().getPath();
     int n = hits.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
     try (ex) {
-      ex.getResponseHeaders().add("X-Host-Seen", String.valueOf(ex.getRequestHeaders().getFirst("Host")));
+      lastHost.put(path, String.valueOf(ex.getRequestHeaders().getFirst("Host")));
       byte[] body = bodies.get(path);
       if (body != null) {
         send(ex, 200, types.get(path), body);

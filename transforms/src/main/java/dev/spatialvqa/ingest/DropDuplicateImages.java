@@ -19,9 +19,15 @@ import org.joda.time.Duration;
 
 /**
  * Drops exact duplicate images (same sha256 content hash) with Beam's {@link Deduplicate}, keyed by
- * the hash, in event time: the first image of a hash passes; another with the same hash is dropped
- * until the watermark passes the first one's timestamp plus {@code duration} (for a bounded input
- * the watermark only advances at the end, so duplicates are dropped across the whole run).
+ * the hash: the first image of a hash passes, later ones are dropped while its entry lives.
+ *
+ * <ul>
+ *   <li>Unbounded input: processing time; an entry lives {@code duration} after the first image
+ *       was seen. (Event time would collapse the window for records older than the watermark, e.g.
+ *       a Kafka backlog written before the job started: their expiry timer is already due.)
+ *   <li>Bounded input: event time; the watermark only advances at the end, so duplicates are
+ *       dropped across the whole run.
+ * </ul>
  *
  * <p>Runs in the global window, so a stateful step never discards late data silently (the input is
  * re-windowed into the global window; sinks window afterwards). Deduplicate's state is one boolean
@@ -58,7 +64,10 @@ public final class DropDuplicateImages extends PTransform<PCollection<FetchedIma
             .apply("KeyByHash", WithKeys.of((FetchedImage i) -> i.getContentHash()).withKeyType(TypeDescriptors.strings()));
     return keyed
         .apply("Deduplicate", Deduplicate.<String, FetchedImage>keyedValues()
-            .withTimeDomain(TimeDomain.EVENT_TIME)
+            .withTimeDomain(
+                images.isBounded() == PCollection.IsBounded.BOUNDED
+                    ? TimeDomain.EVENT_TIME
+                    : TimeDomain.PROCESSING_TIME)
             .withDuration(duration))
         .apply("Values", Values.create())
         .apply("CountOut", ParDo.of(new AdjustFn(-1)))

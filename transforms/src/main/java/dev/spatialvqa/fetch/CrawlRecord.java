@@ -148,8 +148,13 @@ public final class CrawlRecord implements Serializable {
         FetchException.BAD_CRAWL_TIME, "crawl_time must be a string or an integer: " + v);
   }
 
-  /** Syntax check: an absolute http(s) URL with a host. */
-  static String checkUrl(String s) throws FetchException {
+  /**
+   * Syntax check: an absolute http(s) URL with a host. Characters that are illegal in a URI but
+   * common in crawled URLs (space, {@code " < > \ ^ ` { | }}) are percent-encoded first, as browsers
+   * do; the normalized URL is returned.
+   */
+  static String checkUrl(String raw) throws FetchException {
+    String s = lenient(raw);
     if (s.length() > MAX_URL_CHARS) {
       throw new FetchException(FetchException.BAD_URL, "URL longer than " + MAX_URL_CHARS);
     }
@@ -171,6 +176,23 @@ public final class CrawlRecord implements Serializable {
       throw new FetchException(FetchException.BAD_URL, "URL has no host: " + s);
     }
     return s;
+  }
+
+  private static String lenient(String s) {
+    StringBuilder sb = null;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == ' ' || c == '"' || c == '<' || c == '>' || c == '\\' || c == '^' || c == '`'
+          || c == '{' || c == '|' || c == '}') {
+        if (sb == null) {
+          sb = new StringBuilder(s.substring(0, i));
+        }
+        sb.append('%').append(String.format("%02X", (int) c));
+      } else if (sb != null) {
+        sb.append(c);
+      }
+    }
+    return sb == null ? s : sb.toString();
   }
 
   @Override

@@ -61,6 +61,7 @@ public final class ImageFetcher implements AutoCloseable {
   static final String RESTRICTED_HEADERS_PROPERTY = "jdk.httpclient.allowRestrictedHeaders";
   private static final long MAX_RETRY_AFTER_MILLIS = 10_000;
   private static final int DISCARD_LIMIT = 64 * 1024;
+  private static final String ACCEPT = "image/webp,image/png,image/jpeg,image/*;q=0.8";
 
   static {
     String cur = System.getProperty(RESTRICTED_HEADERS_PROPERTY, "");
@@ -245,7 +246,7 @@ public final class ImageFetcher implements AutoCloseable {
             .GET()
             .timeout(Duration.ofMillis(config.readTimeoutMillis()))
             .header("User-Agent", config.userAgent())
-            .header("Accept", "image/avif,image/webp,image/png,image/jpeg,image/*;q=0.8");
+            .header("Accept", ACCEPT);
     boolean literalHost = Cidr.literal(bareHost(uri)) != null;
     if (uri.getScheme().equalsIgnoreCase("http") && !literalHost) {
       // pin the connection to the vetted address: a second DNS answer cannot be used
@@ -261,7 +262,8 @@ public final class ImageFetcher implements AutoCloseable {
         // the HTTP client was loaded before this class could allow the Host header: fall back to
         // the host name (the JVM's DNS cache then serves the answer just vetted; see class doc)
         b = HttpRequest.newBuilder().GET().timeout(Duration.ofMillis(config.readTimeoutMillis()))
-            .header("User-Agent", config.userAgent());
+            .header("User-Agent", config.userAgent())
+            .header("Accept", ACCEPT);
       }
     }
     return b.uri(uri).build();

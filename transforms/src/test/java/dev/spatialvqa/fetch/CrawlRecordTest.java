@@ -35,6 +35,12 @@ class CrawlRecordTest {
   }
 
   @Test
+  void percentEncodesCharactersCrawlersLeaveInUrls() throws Exception {
+    CrawlRecord r = CrawlRecord.parse("{\"url\":\"https://example.com/photos/my chair|v2.jpg?q={1}\"}");
+    assertEquals("https://example.com/photos/my%20chair%7Cv2.jpg?q=%7B1%7D", r.url());
+  }
+
+  @Test
   void rejectsMalformedLinesWithStableReasons() {
     assertReason(FetchException.MALFORMED_RECORD, "{\"url\": ");
     assertReason(FetchException.MALFORMED_RECORD, "   ");
@@ -42,6 +48,7 @@ class CrawlRecordTest {
     assertReason(FetchException.MISSING_URL, "{\"caption\":\"no url\"}");
     assertReason(FetchException.BAD_URL, "{\"url\":42}");
     assertReason(FetchException.BAD_URL, "not a url at all");
+    assertReason(FetchException.BAD_URL, "{\"url\":\"http://exa mple.com/a.jpg\"}");
     assertReason(FetchException.BAD_URL, "relative/path.jpg");
     assertReason(FetchException.UNSUPPORTED_SCHEME, "file:///etc/passwd");
     assertReason(FetchException.UNSUPPORTED_SCHEME, "{\"url\":\"gopher://h/x\"}");

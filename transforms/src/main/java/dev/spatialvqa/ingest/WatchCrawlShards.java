@@ -23,8 +23,10 @@ import org.joda.time.Instant;
 /**
  * {@code watch:GLOB}: continuously matches new files in a folder or bucket ({@code gs://} with the
  * GCP filesystem on the classpath) with {@code FileIO.match().continuously()}. Unbounded; each file
- * is read once, when first seen. JSON Lines files become {@link #LINES} (parsed later, where they
- * are counted); {@code .tar} shards (WebDataset / img2dataset: image + json pairs, images already
+ * is read once, when first seen. JSON Lines files ({@code .jsonl}, {@code .ndjson}, {@code .txt},
+ * optionally {@code .gz}) become {@link #LINES} (parsed later, where they are counted); other files
+ * (img2dataset's parquet and stats beside its shards) are skipped and counted as {@code
+ * watch.skipped_files} (not inputs); {@code .tar} shards (WebDataset / img2dataset: image + json pairs, images already
  * downloaded) become {@link #IMAGES} directly, each sample counted as one input here, rejected
  * samples as dead letters at stage {@code read_shard}. An unreadable file throws (the runner
  * retries): it is a storage failure, not a bad input.
@@ -91,10 +93,20 @@ public final class WatchCrawlShards extends PTransform<PBegin, PCollectionTuple>
     return out;
   }
 
+  /** JSON Lines / URL lists ({@code .jsonl}, {@code .ndjson}, {@code .txt}; {@code .gz} read transparently). */
+  static boolean isLineFile(String uri) {
+    String u = uri.toLowerCase(java.util.Locale.ROOT);
+    if (u.endsWith(".gz")) {
+      u = u.substring(0, u.length() - 3);
+    }
+    return u.endsWith(".jsonl") || u.endsWith(".ndjson") || u.endsWith(".txt");
+  }
+
   static final class ReadFileFn extends DoFn<FileIO.ReadableFile, SourceLine> {
     private final long maxPixels;
     private final long maxBytes;
     private transient ImageProbe probe;
+    private final org.apache.beam.sdk.metrics.Counter skipped = Ledger.counter("watch.skipped_files");
 
     ReadFileFn(long maxPixels, long maxBytes) {
       this.maxPixels = maxPixels;
@@ -110,8 +122,12 @@ public final class WatchCrawlShards extends PTransform<PBegin, PCollectionTuple>
     public void process(@Element FileIO.ReadableFile file, @Timestamp Instant ts, MultiOutputReceiver out)
         throws IOException {
       String uri = file.getMetadata().resourceId().toString();
-      if (!TarShards.isShard(uri)) {
+      if (isLineFile(uri)) {
         ReadCrawlLines.lines(file, out.get(LINES));
+        return;
+      }
+      if (!TarShards.isShard(uri)) {
+        skipped.inc(); // e.g. img2dataset's parquet and _stats.json beside its shards: not inputs
         return;
       }
       try (InputStream in = Channels.newInputStream(file.open())) {

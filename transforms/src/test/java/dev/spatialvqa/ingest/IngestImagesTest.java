@@ -103,6 +103,7 @@ class IngestImagesTest {
       add(t, "000004.jpg", jpeg); // same bytes as 000000: a duplicate
     }
     Files.write(dir.resolve("shard-00000.tar"), tar.toByteArray());
+    Files.writeString(dir.resolve("shard-00000_stats.json"), "{\n  \"count\": 5\n}\n"); // not an input
 
     PCollectionTuple out = p.apply("Ingest", IngestImages.from("watch", dir.resolve("*").toString())
         .withFetchConfig(FetchTest.config())
@@ -121,6 +122,7 @@ class IngestImagesTest {
     RunLedger ledger = RunLedger.of(r, "images");
     assertEquals(2 + 5, ledger.inputs(), ledger.toJson());
     assertEquals(1, ledger.get("filtered.duplicate_image"));
+    assertEquals(1, ledger.get("watch.skipped_files"));
     assertTrue(ledger.balanced(), ledger.balanceLine());
   }
 

@@ -79,6 +79,12 @@ public interface IngestOptions extends PipelineOptions {
 
   void setFetchRetries(int value);
 
+  @Description("Fetch: requests in flight per fetch worker thread (records are fetched in batches).")
+  @Default.Integer(16)
+  int getFetchConcurrency();
+
+  void setFetchConcurrency(int value);
+
   @Description("Fetch: requests in flight per host and worker JVM.")
   @Default.Integer(4)
   int getPerHostConcurrency();

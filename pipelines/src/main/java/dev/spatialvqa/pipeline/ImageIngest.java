@@ -58,6 +58,7 @@ public final class ImageIngest {
     return IngestImages.from(kind, value)
         .withFetchConfig(fetchConfig(o))
         .withDedupeWindow(windowSize(o))
+        .withFetchConcurrency(o.getFetchConcurrency())
         .withPollInterval(duration("watchInterval", o.getWatchInterval()));
   }
 

@@ -43,9 +43,11 @@ public final class IngestImages extends PTransform<PBegin, PCollectionTuple> {
   private final Duration pollInterval;
   private final Duration stopAfterIdle;
   private final Long kafkaMaxRecords;
+  private final int concurrency;
 
   private IngestImages(String kind, String value, FetchConfig fetch, Duration dedupeWindow,
-      Duration pollInterval, Duration stopAfterIdle, Long kafkaMaxRecords) {
+      Duration pollInterval, Duration stopAfterIdle, Long kafkaMaxRecords, int concurrency) {
+    this.concurrency = concurrency;
     this.kind = kind;
     this.value = value;
     this.fetch = fetch;
@@ -61,33 +63,39 @@ public final class IngestImages extends PTransform<PBegin, PCollectionTuple> {
       throw new IllegalArgumentException("image input kind must be one of " + KINDS + ", got '" + kind + "'");
     }
     IngestImages i = new IngestImages(kind, value, FetchConfig.defaults(), Duration.standardMinutes(1),
-        Duration.standardSeconds(10), null, null);
+        Duration.standardSeconds(10), null, null, 16);
     i.source(); // validate the value (throws IllegalArgumentException naming the expected form)
     return i;
   }
 
   public IngestImages withFetchConfig(FetchConfig c) {
-    return new IngestImages(kind, value, c, dedupeWindow, pollInterval, stopAfterIdle, kafkaMaxRecords);
+    return new IngestImages(kind, value, c, dedupeWindow, pollInterval, stopAfterIdle, kafkaMaxRecords, concurrency);
   }
 
   public IngestImages withDedupeWindow(Duration d) {
     DropDuplicateImages.within(d);
-    return new IngestImages(kind, value, fetch, d, pollInterval, stopAfterIdle, kafkaMaxRecords);
+    return new IngestImages(kind, value, fetch, d, pollInterval, stopAfterIdle, kafkaMaxRecords, concurrency);
   }
 
   /** How often {@code watch:} lists the glob. */
   public IngestImages withPollInterval(Duration d) {
-    return new IngestImages(kind, value, fetch, dedupeWindow, d, stopAfterIdle, kafkaMaxRecords);
+    return new IngestImages(kind, value, fetch, dedupeWindow, d, stopAfterIdle, kafkaMaxRecords, concurrency);
   }
 
   /** {@code watch:} stops after this long without new files (tests; default never). */
   public IngestImages withStopAfterIdle(Duration d) {
-    return new IngestImages(kind, value, fetch, dedupeWindow, pollInterval, d, kafkaMaxRecords);
+    return new IngestImages(kind, value, fetch, dedupeWindow, pollInterval, d, kafkaMaxRecords, concurrency);
   }
 
   /** {@code kafka:} stops after n records (tests; default never). */
   public IngestImages withKafkaMaxRecords(long n) {
-    return new IngestImages(kind, value, fetch, dedupeWindow, pollInterval, stopAfterIdle, n);
+    return new IngestImages(kind, value, fetch, dedupeWindow, pollInterval, stopAfterIdle, n, concurrency);
+  }
+
+  /** Requests in flight per fetch DoFn instance (1..256, default 16). */
+  public IngestImages withFetchConcurrency(int n) {
+    Fetch.with(fetch).withConcurrency(n);
+    return new IngestImages(kind, value, fetch, dedupeWindow, pollInterval, stopAfterIdle, kafkaMaxRecords, n);
   }
 
   private PTransform<PBegin, ?> source() {
@@ -124,7 +132,7 @@ public final class IngestImages extends PTransform<PBegin, PCollectionTuple> {
     PCollectionTuple parsed = lines.apply("ParseCrawlRecords", ParseCrawlRecords.create());
     dead.add(parsed.get(DeadLetters.TAG));
     PCollection<CrawlRecord> records = parsed.get(ParseCrawlRecords.RECORDS);
-    PCollectionTuple fetched = records.apply("Fetch", Fetch.with(fetch).withoutDedupe());
+    PCollectionTuple fetched = records.apply("Fetch", Fetch.with(fetch).withConcurrency(concurrency).withoutDedupe());
     images.add(fetched.get(Fetch.IMAGES));
     dead.add(fetched.get(DeadLetters.TAG));
     PCollection<FetchedImage> unique =

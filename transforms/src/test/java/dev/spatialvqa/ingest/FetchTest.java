@@ -53,6 +53,22 @@ class FetchTest {
   }
 
   @Test
+  void fetchesABatchConcurrentlyWithinThePerHostLimit(TestPipeline p) {
+    List<CrawlRecord> in = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      in.add(new CrawlRecord(server.url("/held/" + i), null, null, null));
+    }
+    PCollectionTuple out = p.apply("Records", Create.of(in).withCoder(SerializableCoder.of(CrawlRecord.class)))
+        .apply("Fetch", Fetch.with(config().withPerHostConcurrency(4)).withConcurrency(8).withoutDedupe());
+    PAssert.that(out.get(Fetch.IMAGES).apply("Urls", MapElements.into(TypeDescriptors.strings()).via((FetchedImage i) -> i.getUrl())))
+        .containsInAnyOrder(in.stream().map(CrawlRecord::url).toList());
+    p.run().waitUntilFinish();
+    // each request is held 100 ms by the server: a batch of 8 overlaps, but never beyond 4 per host
+    assertTrue(server.maxInFlight() >= 2, "in flight at once: " + server.maxInFlight());
+    assertTrue(server.maxInFlight() <= 4, "in flight at once: " + server.maxInFlight());
+  }
+
+  @Test
   void fetchesImagesDropsDuplicatesAndDeadLettersTheRest(TestPipeline p) {
     List<CrawlRecord> in = new ArrayList<>();
     in.add(new CrawlRecord(server.url("/img/photo.jpg"), "a photo", "test", null));

@@ -50,6 +50,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *       and enforced while streaming ({@code too_large}).
  *   <li>429 and 5xx are retried with exponential backoff (Retry-After honoured up to 10 s); other
  *       4xx are final ({@code http_<status>}).
+ *   <li>Direct connections only (no proxy selector: a proxy would connect around the guard).
  *   <li>At most {@code perHostConcurrency} requests in flight per host (this fetcher's share).
  *   <li>Content-Type and magic bytes must agree with an accepted image format, then
  *       {@link ImageProbe} checks the pixel cap and decodes.
@@ -91,6 +92,8 @@ public final class ImageFetcher implements AutoCloseable {
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER)
+            // direct connections only: a proxy would resolve and connect on its own, around the guard
+            .proxy(HttpClient.Builder.NO_PROXY)
             .connectTimeout(Duration.ofMillis(config.connectTimeoutMillis()))
             .build();
   }

@@ -12,6 +12,7 @@ public final class Benchmarks {
     Map<String, Supplier<Benchmark>> m = new LinkedHashMap<>();
     m.put("geometry", GeometryBenchmark::new);
     m.put("qa", QaGenerationBenchmark::new);
+    m.put("mix", MixBenchmark::new);
     m.put("fetch", FetchBenchmark::new);
     return m;
   }

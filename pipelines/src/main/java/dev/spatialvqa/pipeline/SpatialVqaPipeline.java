@@ -43,8 +43,8 @@ import org.joda.time.Duration;
  * {@link #process} is the seam tests use: the real graph between in-memory sources and sinks.
  *
  * <pre>
- * manifest lines -> LoadScenes -> LiftScenes -> ResolveAmbiguity -> GenerateQa -> qa/
- *                                    scenes/ <-'
+ * manifest lines -> LoadScenes -> LiftScenes -> ResolveAmbiguity -> GenerateQa -> MixGate -> qa/
+ *                                    scenes/ <-'      general mix (--mixInput) -'  reserve/, accounting/
  * urls: | watch: | kafka: | pubsub: -> IngestImages (fetch, dedupe) -> [--until=fetch] images/
  *                                      (full run: -> perception, which needs --models)
  * every stage's dead letters -> deadletters/
@@ -161,7 +161,7 @@ public final class SpatialVqaPipeline {
       throw new IllegalArgumentException(
           "input kind '" + in.kind() + "' is not available in this build");
     }
-    Outputs out = ImageIngest.untilFetch(o) ? untilFetch(inputs) : process(inputs, cfg);
+    Outputs out = ImageIngest.untilFetch(o) ? untilFetch(inputs) : mix(process(inputs, cfg), o);
     write(out, o.getOutput(), Streaming.from(o));
     return out;
   }
@@ -172,6 +172,22 @@ public final class SpatialVqaPipeline {
       throw new IllegalArgumentException("--until=fetch needs an image input");
     }
     return new Outputs(null, null, in.ingestDeadLetters(), in.images());
+  }
+
+  /**
+   * The mix gate between the graph and the QA sink ({@link MixStage}): the returned outputs' QA are
+   * the admitted ones (for {@code OUTPUT/qa}) and their dead letters include the general mix's; the
+   * reserve and the accounting are written under {@code OUTPUT/reserve} and
+   * {@code OUTPUT/accounting}.
+   */
+  static Outputs mix(Outputs out, SpatialVqaOptions o) {
+    dev.spatialvqa.mix.MixGate.Result mixed = MixStage.apply(out.qa(), o);
+    MixStage.writeSideOutputs(mixed, o.getOutput(), o);
+    PCollection<DeadLetter> dead =
+        PCollectionList.of(out.deadLetters())
+            .and(mixed.deadLetters())
+            .apply("DeadLettersWithMix", Flatten.pCollections());
+    return new Outputs(out.scenes(), MixStage.windowed(mixed.admitted(), o, "WindowAdmittedQa"), dead);
   }
 
   /** The processing graph between the IO seams. */
@@ -252,10 +268,16 @@ public final class SpatialVqaPipeline {
   /**
    * Unbounded: fixed windows of the window size, fired when the watermark passes the window's end
    * and again for late data (one pane per window size of processing time) until the allowed
-   * lateness ends. Bounded: unchanged.
+   * lateness ends. Bounded, or already windowed/triggered upstream (e.g. the mix gate's admitted
+   * QA): unchanged.
    */
   static <T> PCollection<T> windowed(PCollection<T> pc, String name, Streaming s) {
     if (pc.isBounded() == PCollection.IsBounded.BOUNDED) {
+      return pc;
+    }
+    var ws = pc.getWindowingStrategy();
+    if (!(ws.getWindowFn() instanceof org.apache.beam.sdk.transforms.windowing.GlobalWindows)
+        || !(ws.getTrigger() instanceof org.apache.beam.sdk.transforms.windowing.DefaultTrigger)) {
       return pc;
     }
     return pc.apply(

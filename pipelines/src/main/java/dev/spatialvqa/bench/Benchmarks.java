@@ -13,6 +13,7 @@ public final class Benchmarks {
     m.put("geometry", GeometryBenchmark::new);
     m.put("qa", QaGenerationBenchmark::new);
     m.put("mix", MixBenchmark::new);
+    m.put("fetch", FetchBenchmark::new);
     return m;
   }
 }

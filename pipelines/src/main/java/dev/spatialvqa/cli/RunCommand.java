@@ -26,6 +26,20 @@ final class RunCommand implements Command {
         Inputs (KIND:VALUE):
           manifest:PATH     scene manifest (JSON Lines; RGB-D + objects; see data/README.md).
                             PATH may be a glob, a local path or gs://.
+          urls:FILE         crawl records, bounded: JSON Lines {"url", "caption", "source",
+                            "crawl_time"} or one URL per line
+          watch:GLOB        new files as they appear (JSON Lines, or WebDataset/img2dataset .tar
+                            shards of image + json pairs); unbounded
+          kafka:BOOTSTRAP/TOPIC        crawl records from Kafka (event time = crawl_time); unbounded
+          pubsub:projects/P/subscriptions/S   crawl records from Pub/Sub (Dataflow); unbounded
+        Image inputs need perception models for a full run; --until=fetch runs ingest only:
+          images/*.avro       ImageRecord (url, content_hash, format, width, height, image_uri)
+          images/blobs/       the image bytes as <sha256>.<ext>
+        --allowNetworks=CIDR[,CIDR]  let the fetcher reach these non-public ranges (the SSRF guard
+                            refuses loopback, private, link-local/metadata, multicast by default)
+        --windowSize=1m     streaming window (output shards per window; duplicate images dropped)
+        --connectTimeoutMs, --readTimeoutMs, --maxImageBytes, --maxImagePixels, --maxRedirects,
+        --fetchRetries, --perHostConcurrency, --watchInterval=10s   fetcher / watcher settings
         Output (DIR, local or gs://):
           scenes/*.avro       SceneRecord: objects with 3D boxes in a gravity-aligned metric frame
           qa/*.avro           QaRecord: spatial question-answer pairs admitted by the mix gate
@@ -84,7 +98,9 @@ final class RunCommand implements Command {
     }
     out.println(ledger.toJson());
     out.println("wrote " + o.getOutput()
-            + "/{scenes,qa,reserve,accounting,deadletters}/*.avro, summary.json and mixture.json");
+        + (dev.spatialvqa.pipeline.ImageIngest.untilFetch(o)
+            ? "/{images,deadletters}/*.avro and summary.json"
+            : "/{scenes,qa,reserve,accounting,deadletters}/*.avro, summary.json and mixture.json"));
     if (!ledger.balanced()) {
       err.println("spatialvqa: the ledger does not balance: " + ledger.balanceLine());
       return 1;

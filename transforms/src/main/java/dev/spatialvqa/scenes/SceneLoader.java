@@ -1,5 +1,8 @@
 package dev.spatialvqa.scenes;
 
+import dev.spatialvqa.fetch.FetchException;
+import dev.spatialvqa.fetch.ImageProbe;
+import dev.spatialvqa.fetch.ProbeResult;
 import dev.spatialvqa.geometry.CameraIntrinsics;
 import dev.spatialvqa.geometry.IntrinsicsEstimator;
 import dev.spatialvqa.geometry.MaskBits;
@@ -47,9 +50,16 @@ public final class SceneLoader {
       throws InputException, IOException {
     String imageUri = resolve(manifestUri, e.image());
     byte[] imageBytes = reader.read(imageUri, MAX_FILE_BYTES);
-    BufferedImage image = Images.decode(imageBytes, "image " + imageUri, "undecodable_image");
-    int w = image.getWidth();
-    int h = image.getHeight();
+    ProbeResult probe;
+    try {
+      probe = probe().probe(imageBytes);
+    } catch (FetchException ex) {
+      throw new InputException(
+          "pixel_bomb".equals(ex.reason()) ? "too_large" : "undecodable_image",
+          "image " + imageUri + ": " + ex.getMessage(), ex);
+    }
+    int w = probe.width();
+    int h = probe.height();
     String hash = Images.sha256(imageBytes);
 
     Intrinsics k = null;
@@ -72,7 +82,9 @@ public final class SceneLoader {
               .setSceneId(e.sceneId())
               .setIntrinsics(k)
               .setContentHash(hash)
-              .setFormat(formatOf(imageBytes))
+              .setFormat(probe.format().id())
+              .setExifOrientation(probe.exifOrientation())
+              .setFocalLength35mm(probe.focalLength35mm())
               .setWidth(w)
               .setHeight(h)
               .setBytes(ByteBuffer.wrap(imageBytes))
@@ -80,7 +92,7 @@ public final class SceneLoader {
               .build());
     }
     if (k == null) {
-      IntrinsicsEstimator.Estimate est = IntrinsicsEstimator.estimate(w, h, exifFocal35mm(imageBytes));
+      IntrinsicsEstimator.Estimate est = IntrinsicsEstimator.estimate(w, h, probe.focalLength35mm());
       CameraIntrinsics d = est.intrinsics();
       k = new Intrinsics(d.fx(), d.fy(), d.cx(), d.cy());
       kSource = IntrinsicsSource.valueOf(est.source());
@@ -175,27 +187,12 @@ public final class SceneLoader {
     return base + path;
   }
 
-  /** EXIF FocalLengthIn35mmFilm of an encoded image, or null. */
-  static Double exifFocal35mm(byte[] imageBytes) {
-    return null;
+  private static ImageProbe probe() {
+    return PROBE;
   }
 
-  static String formatOf(byte[] b) {
-    if (b.length >= 3 && (b[0] & 0xff) == 0xFF && (b[1] & 0xff) == 0xD8) {
-      return "jpeg";
-    }
-    if (b.length >= 8 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') {
-      return "png";
-    }
-    if (b.length >= 12 && b[0] == 'R' && b[1] == 'I' && b[2] == 'F' && b[3] == 'F' && b[8] == 'W') {
-      return "webp";
-    }
-    if (b.length >= 3 && b[0] == 'G' && b[1] == 'I' && b[2] == 'F') {
-      return "gif";
-    }
-    if (b.length >= 2 && b[0] == 'B' && b[1] == 'M') {
-      return "bmp";
-    }
-    return "unknown";
-  }
+  /** Pixel cap for manifest images (decompression bombs), checked from the header before decoding. */
+  public static final long MAX_PIXELS = 100_000_000L;
+
+  private static final ImageProbe PROBE = new ImageProbe(MAX_PIXELS);
 }

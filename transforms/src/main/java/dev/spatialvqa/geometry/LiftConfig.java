@@ -27,6 +27,7 @@ public final class LiftConfig implements Serializable {
   private int maxPlanes = 4;
   private double minPlaneFraction = 0.02;
   private long seed = 42L;
+  private boolean amodalCompletion = true;
 
   private LiftConfig() {}
 
@@ -53,6 +54,7 @@ public final class LiftConfig implements Serializable {
     c.maxPlanes = maxPlanes;
     c.minPlaneFraction = minPlaneFraction;
     c.seed = seed;
+    c.amodalCompletion = amodalCompletion;
     return c;
   }
 
@@ -270,6 +272,21 @@ public final class LiftConfig implements Serializable {
   public LiftConfig withSeed(long value) {
     LiftConfig c = copy();
     c.seed = value;
+    return c;
+  }
+
+  /**
+   * Amodal completion of horizontal extents hidden by occluders, by the object itself or by the
+   * image border, bounded by observed free space (see {@link AmodalCompletion}); false keeps the
+   * boxes of the visible points only.
+   */
+  public boolean amodalCompletion() {
+    return amodalCompletion;
+  }
+
+  public LiftConfig withAmodalCompletion(boolean value) {
+    LiftConfig c = copy();
+    c.amodalCompletion = value;
     return c;
   }
 }

@@ -261,6 +261,9 @@ public final class SceneLifter {
     LiftedObject box = box(o, pts, frame, useMask ? "mask" : "box");
     if (planes.supportHeightM() != null) {
       box = groundContact(box, depth, k, frame, member, u0, v0, u1, v1, stride);
+      if (config.amodalCompletion()) {
+        box = AmodalCompletion.complete(box, pts, depth, k, frame, member, config.minDepthM(), config.maxDepthM());
+      }
     }
     out.add(box);
     return null;

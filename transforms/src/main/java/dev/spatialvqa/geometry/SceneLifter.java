@@ -87,10 +87,19 @@ public final class SceneLifter {
 
     List<LiftedObject> lifted = new ArrayList<>();
     List<LiftResult.FilteredObject> filtered = new ArrayList<>();
+    List<AmodalCompletion.Part> parts = new ArrayList<>();
     for (ObjectInput o : objects) {
-      String reason = liftOne(depth, intrinsics, frame, planes, o, lifted);
+      String reason = liftOne(depth, intrinsics, frame, planes, o, lifted, parts);
       if (reason != null) {
         filtered.add(new LiftResult.FilteredObject(o.objectId(), reason));
+      }
+    }
+    if (planes.supportHeightM() != null && config.amodalCompletion()) {
+      // second pass: every object sees the others' visible boxes (order independent)
+      List<LiftedObject> visible = List.copyOf(lifted);
+      for (int i = 0; i < lifted.size(); i++) {
+        lifted.set(i, AmodalCompletion.complete(visible.get(i), parts.get(i), visible, depth, intrinsics, frame,
+            config.minDepthM(), config.maxDepthM()));
       }
     }
     return new LiftResult(canonicalized, canonicalized ? up.clone() : null, canonicalized && given != null,
@@ -156,7 +165,7 @@ public final class SceneLifter {
   }
 
   private String liftOne(DepthImage depth, CameraIntrinsics k, Frame frame, PlaneFinder.Result planes,
-      ObjectInput o, List<LiftedObject> out) {
+      ObjectInput o, List<LiftedObject> out, List<AmodalCompletion.Part> parts) {
     int w = depth.width(), h = depth.height();
     byte[] mask = o.maskBits();
     boolean useMask = mask != null;
@@ -261,11 +270,9 @@ public final class SceneLifter {
     LiftedObject box = box(o, pts, frame, useMask ? "mask" : "box");
     if (planes.supportHeightM() != null) {
       box = groundContact(box, depth, k, frame, member, u0, v0, u1, v1, stride);
-      if (config.amodalCompletion()) {
-        box = AmodalCompletion.complete(box, pts, depth, k, frame, member, config.minDepthM(), config.maxDepthM());
-      }
     }
     out.add(box);
+    parts.add(new AmodalCompletion.Part(pts, member));
     return null;
   }
 

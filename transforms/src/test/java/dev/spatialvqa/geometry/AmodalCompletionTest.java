@@ -91,6 +91,11 @@ class AmodalCompletionTest {
             roll, o.objectId(), axis, v.extent()[axis], o.extent()[axis], trueAabb[axis]);
         assertTrue(after <= before + 0.05, o.objectId() + " axis " + axis + ": visible " + v.extent()[axis]
             + ", completed " + o.extent()[axis] + ", true " + trueAabb[axis]);
+        if (o.objectId().equals("cabinet") && axis == 1) {
+          // the cabinet (1.3 m, yawed) hides its own back from a 1.5 m camera: the depth grows towards the truth
+          assertTrue(after < before - 0.05, "cabinet depth: visible " + v.extent()[1] + ", completed "
+              + o.extent()[1] + ", true " + trueAabb[1]);
+        }
       }
     }
   }

@@ -93,12 +93,14 @@ class LiftedSceneAgreementTest {
     assertTrue(total.qualitativeBeyondMargin >= 50, total.toString());
     assertTrue(total.quantitative >= 30, total.toString());
     // the qualitative bar, strictly (tie answers on decisive pairs count as misses)
-    assertTrue(total.qualitativeAgreement() >= 0.95, total.toString());
-    assertTrue(total.confidentAgreement() >= 0.95, total.toString());
-    // regression floors (measured with the geometry of main at 2026-11-22 05:10: 70% in
-    // [0.8x, 1.25x], 92% in [0.5x, 2x]); the 90% in [0.8x, 1.25x] is not met yet
-    assertTrue(total.tightShare() >= 0.60, total.toString());
-    assertTrue(total.looseShare() >= 0.85, total.toString());
+    assertTrue(total.qualitativeAgreement() >= 0.975, total.toString());
+    assertTrue(total.confidentAgreement() >= 0.975, total.toString());
+    // regression floors. Visible-only boxes (main at 2026-11-22 05:10): 102/145 = 70.3% in
+    // [0.8x, 1.25x], 133/145 = 91.7% in [0.5x, 2x], qualitative 96.1% strict. With amodal completion
+    // (SceneLifter default, see geometry.AmodalCompletion): 104/146 = 71.2%, 134/146 = 91.8%, 98.7%
+    // strict. The 90% in [0.8x, 1.25x] is not met yet.
+    assertTrue(total.tightShare() >= 0.70, total.toString());
+    assertTrue(total.looseShare() >= 0.90, total.toString());
     assertTrue(total.directionWithin1h >= 0.8 * total.direction, total.toString());
 
     // the demo's settings (defaults) ask every type of the catalog on these two scenes

@@ -26,6 +26,8 @@ final class GroundTruthAgreement {
   int directionWithin1h;
   final Map<String, String> disagreements = new TreeMap<>();
   final Map<String, double[]> ratios = new TreeMap<>();
+  /** Per quantitative type: {in [0.8x, 1.25x], in [0.5x, 2x], asked}. */
+  final Map<String, int[]> perType = new TreeMap<>();
 
   /**
    * @param gtScene the ground truth as a scene record (for the tie margin, via the generator)
@@ -94,6 +96,10 @@ final class GroundTruthAgreement {
         if (loose) {
           s.within05to2++;
         }
+        int[] t = s.perType.computeIfAbsent(type, x -> new int[3]);
+        t[0] += tight ? 1 : 0;
+        t[1] += loose ? 1 : 0;
+        t[2]++;
         s.ratios.put(type + " " + r.getObjectRefs(), new double[] {est, truth});
       }
     }
@@ -230,6 +236,12 @@ final class GroundTruthAgreement {
     within05to2 += o.within05to2;
     direction += o.direction;
     directionWithin1h += o.directionWithin1h;
+    o.perType.forEach((k, v) -> {
+      int[] t = perType.computeIfAbsent(k, x -> new int[3]);
+      for (int i = 0; i < 3; i++) {
+        t[i] += v[i];
+      }
+    });
   }
 
   double qualitativeAgreement() {

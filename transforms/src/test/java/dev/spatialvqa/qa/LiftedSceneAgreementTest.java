@@ -43,12 +43,14 @@ class LiftedSceneAgreementTest {
   /** Objects data/README.md flags as unreliable ground truth for visible-surface boxes. */
   static final Set<String> README_CAVEATS = Set.of("sunrgbd-000001/2", "sunrgbd-000001/5");
 
-  @Test
-  void liftedScenesAgreeWithGroundTruth() throws Exception {
-    Path manifest = Path.of(getClass().getResource("/sunrgbd-dev/manifest.jsonl").toURI());
+  /** What one run over both scenes measured. */
+  record Measured(GroundTruthAgreement total, GroundTruthAgreement withoutCaveats, Set<String> demoTypes) {}
+
+  static Measured measure(LiftConfig config, boolean print) throws Exception {
+    Path manifest = Path.of(LiftedSceneAgreementTest.class.getResource("/sunrgbd-dev/manifest.jsonl").toURI());
     List<String> lines = Files.readAllLines(manifest);
     SceneLoader loader = new SceneLoader(new BeamBlobReader());
-    SceneLifter lifter = new SceneLifter(LiftConfig.defaults());
+    SceneLifter lifter = new SceneLifter(config);
     QaGenerator g = new QaGenerator(QaConfig.defaults().withQaPerScene(400));
     QaGenerator demo = new QaGenerator(QaConfig.defaults());
     GroundTruthAgreement total = new GroundTruthAgreement();
@@ -67,14 +69,16 @@ class LiftedSceneAgreementTest {
       GroundTruth gt = GroundTruth.load(scene.getSceneId());
       List<QaRecord> qa = g.generate(scene);
       GroundTruthAgreement s = GroundTruthAgreement.of(qa, gt, g);
-      System.out.println(scene.getSceneId() + " (lifted): " + s);
-      for (Map.Entry<String, String> e : s.disagreements.entrySet()) {
-        System.out.println("  disagree " + e.getValue());
-      }
-      for (Map.Entry<String, double[]> e : s.ratios.entrySet()) {
-        double r = e.getValue()[0] / e.getValue()[1];
-        if (r < 0.8 || r > 1.25) {
-          System.out.printf("  off %s est=%.3f gt=%.3f%n", e.getKey(), e.getValue()[0], e.getValue()[1]);
+      if (print) {
+        System.out.println(scene.getSceneId() + " (lifted): " + s);
+        for (Map.Entry<String, String> e : s.disagreements.entrySet()) {
+          System.out.println("  disagree " + e.getValue());
+        }
+        for (Map.Entry<String, double[]> e : s.ratios.entrySet()) {
+          double r = e.getValue()[0] / e.getValue()[1];
+          if (r < 0.8 || r > 1.25) {
+            System.out.printf("  off %s est=%.3f gt=%.3f%n", e.getKey(), e.getValue()[0], e.getValue()[1]);
+          }
         }
       }
       total.add(s);
@@ -84,6 +88,25 @@ class LiftedSceneAgreementTest {
       withoutCaveats.add(GroundTruthAgreement.of(clean, gt, g));
       demo.generate(scene).forEach(r -> demoTypes.add(r.getQuestionType()));
     }
+    return new Measured(total, withoutCaveats, demoTypes);
+  }
+
+  @Test
+  void liftedScenesAgreeWithGroundTruth() throws Exception {
+    Measured m = measure(LiftConfig.defaults(), true);
+    GroundTruthAgreement total = m.total();
+    GroundTruthAgreement withoutCaveats = m.withoutCaveats();
+    Set<String> demoTypes = m.demoTypes();
+    // the same scenes with visible-only boxes (amodal completion off), for comparison
+    GroundTruthAgreement visibleOnly = measure(LiftConfig.defaults().withAmodalCompletion(false), false).total();
+    System.out.println("per quantitative type, in [0.8x,1.25x] / in [0.5x,2x] / asked: visible-only -> amodal (default)");
+    Set<String> types = new TreeSet<>(total.perType.keySet());
+    types.addAll(visibleOnly.perType.keySet());
+    for (String t : types) {
+      int[] a = visibleOnly.perType.getOrDefault(t, new int[3]), b = total.perType.getOrDefault(t, new int[3]);
+      System.out.printf("  %-20s %3d/%3d/%3d -> %3d/%3d/%3d%n", t, a[0], a[1], a[2], b[0], b[1], b[2]);
+    }
+    System.out.println("visible-only: " + visibleOnly);
     System.out.println("both scenes (lifted): " + total);
     System.out.printf("  qualitative: %.1f%% of confident answers agree, %.1f%% strict (tie answers as misses)%n",
         100 * total.confidentAgreement(), 100 * total.qualitativeAgreement());
@@ -92,7 +115,8 @@ class LiftedSceneAgreementTest {
 
     assertTrue(total.qualitativeBeyondMargin >= 50, total.toString());
     assertTrue(total.quantitative >= 30, total.toString());
-    // the qualitative bar, strictly (tie answers on decisive pairs count as misses)
+    // the qualitative bar (95%), strictly (tie answers on decisive pairs count as misses);
+    // floor raised to just under the measured 98.7% (228/231) with amodal completion
     assertTrue(total.qualitativeAgreement() >= 0.975, total.toString());
     assertTrue(total.confidentAgreement() >= 0.975, total.toString());
     // regression floors. Visible-only boxes (main at 2026-11-22 05:10): 102/145 = 70.3% in

@@ -1,0 +1,107 @@
+package dev.spatialvqa.neardup;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A bounded, insertion-ordered set of recently kept embeddings: the state of one LSH key. When
+ * full, the oldest entry is evicted. Memory: about {@code maxSize * (4 * dimension + id length +
+ * 24)} bytes.
+ */
+public final class KeptSet implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** One kept embedding. */
+  public static final class Entry implements Serializable {
+    private static final long serialVersionUID = 1L;
+    public final String id;
+    public final long timestampMillis;
+    public final float[] embedding;
+
+    public Entry(String id, long timestampMillis, float[] embedding) {
+      this.id = id;
+      this.timestampMillis = timestampMillis;
+      this.embedding = embedding;
+    }
+  }
+
+  /** The best match of a probe: the kept entry and its cosine similarity. */
+  public static final class Match {
+    public final Entry entry;
+    public final double similarity;
+
+    Match(Entry entry, double similarity) {
+      this.entry = entry;
+      this.similarity = similarity;
+    }
+  }
+
+  private final List<Entry> entries;
+
+  public KeptSet() {
+    this.entries = new ArrayList<>();
+  }
+
+  public KeptSet(List<Entry> entries) {
+    this.entries = new ArrayList<>(entries);
+  }
+
+  public List<Entry> entries() {
+    return Collections.unmodifiableList(entries);
+  }
+
+  public int size() {
+    return entries.size();
+  }
+
+  /**
+   * The most similar entry whose similarity is strictly above {@code threshold} and whose
+   * timestamp is within {@code lookbackMillis} of {@code timestampMillis} (either side; use
+   * {@link Long#MAX_VALUE} for no limit), or null. An entry with the same id matches with
+   * similarity 1.
+   */
+  public Match bestMatch(
+      String id, float[] embedding, long timestampMillis, double threshold, long lookbackMillis) {
+    Match best = null;
+    for (Entry e : entries) {
+      if (lookbackMillis != Long.MAX_VALUE
+          && Math.abs(e.timestampMillis - timestampMillis) > lookbackMillis) {
+        continue;
+      }
+      double sim = e.id.equals(id) ? 1.0 : Vectors.dot(e.embedding, embedding);
+      if (sim > threshold && (best == null || sim > best.similarity)) {
+        best = new Match(e, sim);
+      }
+    }
+    return best;
+  }
+
+  /** Adds an entry, evicting the oldest ones beyond {@code maxSize}; returns how many left. */
+  public int add(Entry e, int maxSize) {
+    entries.add(e);
+    int evicted = 0;
+    while (entries.size() > maxSize) {
+      entries.remove(0);
+      evicted++;
+    }
+    return evicted;
+  }
+
+  /** Removes entries older than {@code minTimestampMillis}; returns how many. */
+  public int removeOlderThan(long minTimestampMillis) {
+    int before = entries.size();
+    entries.removeIf(e -> e.timestampMillis < minTimestampMillis);
+    return before - entries.size();
+  }
+
+  /** The latest timestamp held, or {@link Long#MIN_VALUE} when empty. */
+  public long maxTimestamp() {
+    long m = Long.MIN_VALUE;
+    for (Entry e : entries) {
+      m = Math.max(m, e.timestampMillis);
+    }
+    return m;
+  }
+}

@@ -1,0 +1,38 @@
+package dev.spatialvqa.neardup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import org.junit.jupiter.api.Test;
+
+class KeptSetTest {
+  private static final float[] X = {1, 0};
+  private static final float[] Y = {0, 1};
+  private static final float[] NEAR_X = Vectors.normalized(new float[] {1, 0.1f});
+
+  @Test
+  void bestMatchAboveThresholdWithinLookback() {
+    KeptSet s = new KeptSet();
+    s.add(new KeptSet.Entry("x", 1000, X), 10);
+    s.add(new KeptSet.Entry("y", 1000, Y), 10);
+
+    KeptSet.Match m = s.bestMatch("n", NEAR_X, 1500, 0.9, Long.MAX_VALUE);
+    assertEquals("x", m.entry.id);
+    assertEquals(0.995, m.similarity, 1e-3);
+    assertNull(s.bestMatch("n", NEAR_X, 5000, 0.9, 1000), "outside lookback");
+    assertNull(s.bestMatch("n", NEAR_X, 1500, 0.999, Long.MAX_VALUE), "below threshold");
+    assertEquals(1.0, s.bestMatch("y", X, 1000, 0.9, Long.MAX_VALUE).similarity, "same id");
+  }
+
+  @Test
+  void boundedByEvictingTheOldest() {
+    KeptSet s = new KeptSet();
+    for (int i = 0; i < 5; i++) {
+      s.add(new KeptSet.Entry("e" + i, i, X), 3);
+    }
+    assertEquals(3, s.size());
+    assertEquals("e2", s.entries().get(0).id);
+    assertEquals(1, s.removeOlderThan(3));
+    assertEquals(4, s.maxTimestamp());
+  }
+}

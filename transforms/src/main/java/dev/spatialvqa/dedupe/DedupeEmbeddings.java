@@ -138,7 +138,7 @@ public final class DedupeEmbeddings<T>
         input
             .apply("Window", Window.<Embedded<T>>into(new GlobalWindows()));
 
-    TupleTag<KV<String, Embedded<T>>> firstTag = new TupleTag<KV<String, Embedded<T>>>("first") {};
+    TupleTag<KV<String, Embedded<T>>> firstTag = new TupleTag<>("first");
     PCollectionTuple repeated =
         windowed
             .apply("KeyById", ParDo.of(new KeyByIdFn<T>(config)))

@@ -1,6 +1,8 @@
 package dev.spatialvqa.pipeline;
 
 import dev.spatialvqa.ambiguity.ResolveAmbiguity;
+import dev.spatialvqa.dedupe.DedupeCaptions;
+import dev.spatialvqa.dedupe.DedupeConfig;
 import dev.spatialvqa.errors.DeadLetters;
 import dev.spatialvqa.errors.Ledger;
 import dev.spatialvqa.generate.GenerateQa;
@@ -14,6 +16,7 @@ import dev.spatialvqa.lift.LiftScenes;
 import dev.spatialvqa.options.SpatialVqaOptions;
 import dev.spatialvqa.qa.QaConfig;
 import dev.spatialvqa.schemas.DeadLetter;
+import dev.spatialvqa.schemas.DuplicateRecord;
 import dev.spatialvqa.schemas.FetchedImage;
 import dev.spatialvqa.schemas.PerceivedScene;
 import dev.spatialvqa.schemas.QaRecord;
@@ -35,33 +38,53 @@ import org.apache.beam.sdk.values.PCollectionTuple;
  * {@link #process} is the seam tests use: the real graph between in-memory sources and sinks.
  *
  * <pre>
- * manifest lines -> LoadScenes -> LiftScenes -> ResolveAmbiguity -> GenerateQa -> qa/
- *                                    scenes/ <-'
+ * manifest lines -> LoadScenes -> LiftScenes -> ResolveAmbiguity -> GenerateQa -> DedupeCaptions -> qa/
+ *                                    scenes/ <-'                 duplicates/ <-'
  * every stage's dead letters -> deadletters/
  * </pre>
  */
 public final class SpatialVqaPipeline {
   private SpatialVqaPipeline() {}
 
-  /** Plain configuration values of the graph (never PipelineOptions). */
-  public record Config(LiftConfig lift, QaConfig qa) implements Serializable {
+  /**
+   * Plain configuration values of the graph (never PipelineOptions). {@code dedupe} is null when
+   * near-duplicate dedupe of QA is off ({@code --dedupe=false}).
+   */
+  public record Config(LiftConfig lift, QaConfig qa, DedupeConfig dedupe) implements Serializable {
+    public Config(LiftConfig lift, QaConfig qa) {
+      this(lift, qa, DedupeConfig.defaults());
+    }
+
     public static Config defaults() {
-      return new Config(LiftConfig.defaults(), QaConfig.defaults());
+      return new Config(LiftConfig.defaults(), QaConfig.defaults(), DedupeConfig.defaults());
     }
 
     public static Config from(SpatialVqaOptions o) {
       return new Config(
           LiftConfig.defaults().withMinPoints(o.getMinObjectPoints()),
-          QaConfig.defaults().withQaPerScene(o.getQaPerScene()));
+          QaConfig.defaults().withQaPerScene(o.getQaPerScene()),
+          o.getDedupe() ? DedupeSettings.from(o) : null);
+    }
+
+    public Config withDedupe(DedupeConfig d) {
+      return new Config(lift, qa, d);
     }
   }
 
   /** The graph's inputs: whichever entries the run has (null when absent). */
   public record Inputs(PCollection<ManifestLine> manifestLines) {}
 
-  /** The graph's outputs, before the sinks. */
+  /** The graph's outputs, before the sinks ({@code duplicates} is null when dedupe is off). */
   public record Outputs(
-      PCollection<SceneRecord> scenes, PCollection<QaRecord> qa, PCollection<DeadLetter> deadLetters) {}
+      PCollection<SceneRecord> scenes,
+      PCollection<QaRecord> qa,
+      PCollection<DeadLetter> deadLetters,
+      PCollection<DuplicateRecord> duplicates) {
+    public Outputs(
+        PCollection<SceneRecord> scenes, PCollection<QaRecord> qa, PCollection<DeadLetter> deadLetters) {
+      this(scenes, qa, deadLetters, null);
+    }
+  }
 
   /** The name of the run's last per-input stage (what the ledger balances against). */
   public static String lastStage(SpatialVqaOptions o) {
@@ -117,13 +140,29 @@ public final class SpatialVqaPipeline {
             .apply("ResolveAmbiguity", ResolveAmbiguity.create())
             .apply("CountScenes", CountAs.counter(Ledger.OUT + "scenes"));
     PCollection<QaRecord> qa = scenes.apply("GenerateQa", GenerateQa.with(cfg.qa()));
+    PCollection<DuplicateRecord> duplicates = null;
+    if (cfg.dedupe() != null) {
+      PCollectionTuple deduped = qa.apply("DedupeCaptions", DedupeCaptions.of(cfg.dedupe()));
+      qa = deduped.get(DedupeCaptions.KEPT);
+      duplicates = deduped.get(DedupeCaptions.DUPLICATES);
+    }
     PCollection<DeadLetter> deadLetters =
         PCollectionList.of(dead).apply("AllDeadLetters", Flatten.pCollections());
-    return new Outputs(scenes, qa, deadLetters);
+    return new Outputs(scenes, qa, deadLetters, duplicates);
   }
 
-  /** The sinks: Avro shards under OUTPUT/scenes, OUTPUT/qa and OUTPUT/deadletters. */
+  /**
+   * The sinks: Avro shards under OUTPUT/scenes, OUTPUT/qa, OUTPUT/deadletters and (with dedupe)
+   * OUTPUT/duplicates.
+   */
   public static void write(Outputs out, String output) {
+    if (out.duplicates() != null) {
+      out.duplicates()
+          .apply("CountDuplicates", CountAs.counter("records.duplicates"))
+          .apply(
+              "WriteDuplicates",
+              WriteAvro.of(DuplicateRecord.class, WriteAvro.child(output, "duplicates")));
+    }
     out.scenes()
         .apply("WriteScenes", WriteAvro.of(SceneRecord.class, WriteAvro.child(output, "scenes")));
     out.qa()

@@ -20,7 +20,9 @@ import org.joda.time.Instant;
  * Drops near-duplicate QA records across the stream: each record is embedded as its question,
  * answer and referring expressions ({@link #textOf}) with the configured text embedder, then
  * deduplicated by {@link DedupeEmbeddings} (kind {@code qa}; see there for windowing, state,
- * memory and guarantees). Bounded or unbounded input.
+ * memory and guarantees). QA records of the same scene are never compared with each other (they
+ * are different questions about one image, however alike): only QA of other scenes (re-crawled or
+ * near-identical images) can duplicate them. Bounded or unbounded input.
  *
  * <p>Outputs: {@link #KEPT} (the QA records kept, unchanged) and {@link #DUPLICATES} (one
  * {@link DuplicateRecord} per dropped record, {@code dropped_id} = its {@code qa_id}). Counters:
@@ -54,7 +56,8 @@ public final class DedupeCaptions extends PTransform<PCollection<QaRecord>, PCol
   @Override
   public PCollectionTuple expand(PCollection<QaRecord> input) {
     return input
-        .apply("EmbedQa", ParDo.of(new EmbedTextFn<>(config.embedder(), QaRecord::getQaId, DedupeCaptions::textOf)))
+        .apply("EmbedQa", ParDo.of(new EmbedTextFn<>(
+            config.embedder(), QaRecord::getQaId, QaRecord::getSceneId, DedupeCaptions::textOf)))
         .setCoder(Embedded.EmbeddedCoder.of(AvroCoder.of(QaRecord.class)))
         .apply("DedupeQa", DedupeEmbeddings.of("qa", config, AvroCoder.of(QaRecord.class), KEPT)
             .withEmbedderId(config.embedder()));
@@ -77,6 +80,7 @@ public final class DedupeCaptions extends PTransform<PCollection<QaRecord>, PCol
 
     private final String embedderSpec;
     private final SerializableFn<T, String> idFn;
+    private final SerializableFn<T, String> groupFn;
     private final SerializableFn<T, String> textFn;
     private transient TextEmbedder embedder;
     private transient List<T> pending;
@@ -85,8 +89,18 @@ public final class DedupeCaptions extends PTransform<PCollection<QaRecord>, PCol
     private transient List<float[]> vectors;
 
     public EmbedTextFn(String embedderSpec, SerializableFn<T, String> idFn, SerializableFn<T, String> textFn) {
+      this(embedderSpec, idFn, null, textFn);
+    }
+
+    /** @param groupFn elements of one group are never duplicates of each other (null: no groups) */
+    public EmbedTextFn(
+        String embedderSpec,
+        SerializableFn<T, String> idFn,
+        SerializableFn<T, String> groupFn,
+        SerializableFn<T, String> textFn) {
       this.embedderSpec = embedderSpec;
       this.idFn = idFn;
+      this.groupFn = groupFn;
       this.textFn = textFn;
     }
 
@@ -118,7 +132,8 @@ public final class DedupeCaptions extends PTransform<PCollection<QaRecord>, PCol
       embedPending();
       for (int i = 0; i < pending.size(); i++) {
         T e = pending.get(i);
-        c.output(Embedded.of(idFn.apply(e), vectors.get(i), e), pendingTs.get(i), pendingWindows.get(i));
+        String group = groupFn == null ? null : groupFn.apply(e);
+        c.output(Embedded.of(idFn.apply(e), group, vectors.get(i), e), pendingTs.get(i), pendingWindows.get(i));
       }
       pending.clear();
       pendingTs.clear();

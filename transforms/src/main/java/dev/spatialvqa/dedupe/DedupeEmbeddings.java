@@ -87,7 +87,8 @@ import org.joda.time.Instant;
  * at most {@code bands} small verdicts per element in flight. Metrics: distribution
  * {@code dedupe_kept_per_key}, counters {@code dedupe_state_evicted}, {@code dedupe_state_expired}.
  *
- * <p>Embeddings should be unit length (they are normalised here, which costs one copy); all must
+ * <p>Elements of the same non-null {@link Embedded#group()} are never compared with each other
+ * (QA records of one scene). Embeddings should be unit length (they are normalised here, which costs one copy); all must
  * have the same dimension.
  */
 public final class DedupeEmbeddings<T>
@@ -311,7 +312,7 @@ public final class DedupeEmbeddings<T>
       }
       String[] keys = lsh.keys(v);
       for (int b = 0; b < keys.length; b++) {
-        out.output(KV.of(keys[b] + windowSuffix(config, ts), new BandProbe<>(e.id(), b, v, b == 0 ? e.payload() : null)));
+        out.output(KV.of(keys[b] + windowSuffix(config, ts), new BandProbe<>(e.id(), e.group(), b, v, b == 0 ? e.payload() : null)));
       }
     }
   }
@@ -371,13 +372,13 @@ public final class DedupeEmbeddings<T>
       }
       boolean sliding = config.windowKind() == DedupeConfig.WindowKind.SLIDING;
       long lookback = sliding ? config.windowSize().getMillis() : Long.MAX_VALUE;
-      KeptSet.Match m = kept.bestMatch(p.id, p.embedding, ts.getMillis(), config.threshold(), lookback);
+      KeptSet.Match m = kept.bestMatch(p.id, p.group, p.embedding, ts.getMillis(), config.threshold(), lookback);
       if (m != null) {
         out.output(KV.of(occurrence,
             new Verdict<>(p.band, m.entry.id, m.entry.timestampMillis, m.similarity, false, p.payload)));
         return;
       }
-      evicted.inc(kept.add(new KeptSet.Entry(p.id, ts.getMillis(), p.embedding), config.maxKeptPerKey()));
+      evicted.inc(kept.add(new KeptSet.Entry(p.id, p.group, ts.getMillis(), p.embedding), config.maxKeptPerKey()));
       if (sliding) {
         long newest = kept.maxTimestamp();
         expired.inc(kept.removeOlderThan(

@@ -16,21 +16,35 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  */
 public final class Embedded<T> {
   private final String id;
+  private final @Nullable String group;
   private final float[] embedding;
   private final @Nullable T payload;
 
-  private Embedded(String id, float[] embedding, @Nullable T payload) {
+  private Embedded(String id, @Nullable String group, float[] embedding, @Nullable T payload) {
     this.id = Objects.requireNonNull(id, "id");
+    this.group = group;
     this.embedding = Objects.requireNonNull(embedding, "embedding");
     this.payload = payload;
   }
 
   public static <T> Embedded<T> of(String id, float[] embedding, @Nullable T payload) {
-    return new Embedded<>(id, embedding, payload);
+    return new Embedded<>(id, null, embedding, payload);
+  }
+
+  /**
+   * An element of a group whose members are never duplicates of each other (QA records of one
+   * scene are distinct questions about one image, however alike their texts).
+   */
+  public static <T> Embedded<T> of(String id, @Nullable String group, float[] embedding, @Nullable T payload) {
+    return new Embedded<>(id, group, embedding, payload);
   }
 
   public String id() {
     return id;
+  }
+
+  public @Nullable String group() {
+    return group;
   }
 
   /** The embedding (not copied: do not mutate). */
@@ -48,7 +62,7 @@ public final class Embedded<T> {
       return false;
     }
     Embedded<?> e = (Embedded<?>) o;
-    return id.equals(e.id) && Arrays.equals(embedding, e.embedding) && Objects.equals(payload, e.payload);
+    return id.equals(e.id) && Objects.equals(group, e.group) && Arrays.equals(embedding, e.embedding) && Objects.equals(payload, e.payload);
   }
 
   @Override
@@ -77,6 +91,7 @@ public final class Embedded<T> {
     @Override
     public void encode(Embedded<T> value, OutputStream out) throws IOException {
       StringUtf8Coder.of().encode(value.id, out);
+      Floats.encodeNullable(StringUtf8Coder.of(), value.group, out);
       Floats.encode(value.embedding, out);
       Floats.encodeNullable(payloadCoder, value.payload, out);
     }
@@ -84,8 +99,9 @@ public final class Embedded<T> {
     @Override
     public Embedded<T> decode(InputStream in) throws IOException {
       String id = StringUtf8Coder.of().decode(in);
+      String group = Floats.decodeNullable(StringUtf8Coder.of(), in);
       float[] e = Floats.decode(in);
-      return new Embedded<>(id, e, Floats.decodeNullable(payloadCoder, in));
+      return new Embedded<>(id, group, e, Floats.decodeNullable(payloadCoder, in));
     }
 
     @Override

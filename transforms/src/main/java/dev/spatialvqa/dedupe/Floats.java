@@ -1,10 +1,10 @@
 package dev.spatialvqa.dedupe;
 
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import org.apache.beam.sdk.coders.Coder;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -12,22 +12,24 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 final class Floats {
   private Floats() {}
 
+  /** Length (int) then the values as big-endian float32, written in one block. */
   static void encode(float[] v, OutputStream out) throws IOException {
-    DataOutputStream d = new DataOutputStream(out);
-    d.writeInt(v.length);
-    for (float f : v) {
-      d.writeFloat(f);
-    }
-    d.flush();
+    ByteBuffer b = ByteBuffer.allocate(4 + 4 * v.length);
+    b.putInt(v.length);
+    b.asFloatBuffer().put(v);
+    out.write(b.array());
   }
 
   static float[] decode(InputStream in) throws IOException {
     DataInputStream d = new DataInputStream(in);
     int n = d.readInt();
-    float[] v = new float[n];
-    for (int i = 0; i < n; i++) {
-      v[i] = d.readFloat();
+    if (n < 0) {
+      throw new IOException("negative embedding length " + n);
     }
+    byte[] bytes = new byte[4 * n];
+    d.readFully(bytes);
+    float[] v = new float[n];
+    ByteBuffer.wrap(bytes).asFloatBuffer().get(v);
     return v;
   }
 

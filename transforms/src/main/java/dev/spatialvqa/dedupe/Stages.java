@@ -20,12 +20,14 @@ final class Stages {
   /** One element routed to one band key. Only band 0 carries the payload. */
   static final class BandProbe<T> {
     final String id;
+    final @Nullable String group;
     final int band;
     final float[] embedding;
     final @Nullable T payload;
 
-    BandProbe(String id, int band, float[] embedding, @Nullable T payload) {
+    BandProbe(String id, @Nullable String group, int band, float[] embedding, @Nullable T payload) {
       this.id = id;
+      this.group = group;
       this.band = band;
       this.embedding = embedding;
       this.payload = payload;
@@ -64,7 +66,10 @@ final class Stages {
     @Override
     public void encode(BandProbe<T> v, OutputStream out) throws IOException {
       StringUtf8Coder.of().encode(v.id, out);
-      new DataOutputStream(out).writeInt(v.band);
+      Floats.encodeNullable(StringUtf8Coder.of(), v.group, out);
+      DataOutputStream d = new DataOutputStream(out);
+      d.writeInt(v.band);
+      d.flush();
       Floats.encode(v.embedding, out);
       Floats.encodeNullable(payloadCoder, v.payload, out);
     }
@@ -72,9 +77,10 @@ final class Stages {
     @Override
     public BandProbe<T> decode(InputStream in) throws IOException {
       String id = StringUtf8Coder.of().decode(in);
+      String group = Floats.decodeNullable(StringUtf8Coder.of(), in);
       int band = new DataInputStream(in).readInt();
       float[] e = Floats.decode(in);
-      return new BandProbe<>(id, band, e, Floats.decodeNullable(payloadCoder, in));
+      return new BandProbe<>(id, group, band, e, Floats.decodeNullable(payloadCoder, in));
     }
   }
 
@@ -123,11 +129,13 @@ final class Stages {
       d.writeInt(s.size());
       for (KeptSet.Entry e : s.entries()) {
         d.writeUTF(e.id);
-        d.writeLong(e.timestampMillis);
-        d.writeInt(e.embedding.length);
-        for (float f : e.embedding) {
-          d.writeFloat(f);
+        d.writeBoolean(e.group != null);
+        if (e.group != null) {
+          d.writeUTF(e.group);
         }
+        d.writeLong(e.timestampMillis);
+        d.flush();
+        Floats.encode(e.embedding, out);
       }
       d.flush();
     }
@@ -139,12 +147,10 @@ final class Stages {
       List<KeptSet.Entry> entries = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
         String id = d.readUTF();
+        String group = d.readBoolean() ? d.readUTF() : null;
         long ts = d.readLong();
-        float[] e = new float[d.readInt()];
-        for (int j = 0; j < e.length; j++) {
-          e[j] = d.readFloat();
-        }
-        entries.add(new KeptSet.Entry(id, ts, e));
+        float[] e = Floats.decode(in);
+        entries.add(new KeptSet.Entry(id, group, ts, e));
       }
       return new KeptSet(entries);
     }

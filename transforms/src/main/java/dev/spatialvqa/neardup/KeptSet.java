@@ -17,11 +17,18 @@ public final class KeptSet implements Serializable {
   public static final class Entry implements Serializable {
     private static final long serialVersionUID = 1L;
     public final String id;
+    /** Entries of the same non-null group never match each other (e.g. QA of one scene). */
+    public final String group;
     public final long timestampMillis;
     public final float[] embedding;
 
     public Entry(String id, long timestampMillis, float[] embedding) {
+      this(id, null, timestampMillis, embedding);
+    }
+
+    public Entry(String id, String group, long timestampMillis, float[] embedding) {
       this.id = id;
+      this.group = group;
       this.timestampMillis = timestampMillis;
       this.embedding = embedding;
     }
@@ -64,8 +71,17 @@ public final class KeptSet implements Serializable {
    */
   public Match bestMatch(
       String id, float[] embedding, long timestampMillis, double threshold, long lookbackMillis) {
+    return bestMatch(id, null, embedding, timestampMillis, threshold, lookbackMillis);
+  }
+
+  /** As above, skipping entries of the same non-null {@code group}. */
+  public Match bestMatch(
+      String id, String group, float[] embedding, long timestampMillis, double threshold, long lookbackMillis) {
     Match best = null;
     for (Entry e : entries) {
+      if (group != null && group.equals(e.group)) {
+        continue;
+      }
       if (lookbackMillis != Long.MAX_VALUE
           && Math.abs(e.timestampMillis - timestampMillis) > lookbackMillis) {
         continue;

@@ -25,6 +25,16 @@ class KeptSetTest {
   }
 
   @Test
+  void entriesOfTheSameGroupNeverMatch() {
+    KeptSet s = new KeptSet();
+    s.add(new KeptSet.Entry("x", "scene-1", 1000, X), 10);
+
+    assertNull(s.bestMatch("n", "scene-1", NEAR_X, 1000, 0.9, Long.MAX_VALUE));
+    assertEquals("x", s.bestMatch("n", "scene-2", NEAR_X, 1000, 0.9, Long.MAX_VALUE).entry.id);
+    assertEquals("x", s.bestMatch("n", null, NEAR_X, 1000, 0.9, Long.MAX_VALUE).entry.id);
+  }
+
+  @Test
   void boundedByEvictingTheOldest() {
     KeptSet s = new KeptSet();
     for (int i = 0; i < 5; i++) {

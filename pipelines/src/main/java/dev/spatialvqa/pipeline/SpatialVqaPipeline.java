@@ -140,15 +140,25 @@ public final class SpatialVqaPipeline {
             .apply("ResolveAmbiguity", ResolveAmbiguity.create())
             .apply("CountScenes", CountAs.counter(Ledger.OUT + "scenes"));
     PCollection<QaRecord> qa = scenes.apply("GenerateQa", GenerateQa.with(cfg.qa()));
-    PCollection<DuplicateRecord> duplicates = null;
-    if (cfg.dedupe() != null) {
-      PCollectionTuple deduped = qa.apply("DedupeCaptions", DedupeCaptions.of(cfg.dedupe()));
-      qa = deduped.get(DedupeCaptions.KEPT);
-      duplicates = deduped.get(DedupeCaptions.DUPLICATES);
-    }
+    PCollectionTuple deduped = dedupeQa(qa, cfg);
     PCollection<DeadLetter> deadLetters =
         PCollectionList.of(dead).apply("AllDeadLetters", Flatten.pCollections());
-    return new Outputs(scenes, qa, deadLetters, duplicates);
+    return new Outputs(
+        scenes,
+        deduped.get(DedupeCaptions.KEPT),
+        deadLetters,
+        cfg.dedupe() == null ? null : deduped.get(DedupeCaptions.DUPLICATES));
+  }
+
+  /**
+   * The {@code DedupeCaptions} step: near-duplicate QA records (of other scenes) go to
+   * {@link DedupeCaptions#DUPLICATES}; with dedupe off, the QA pass through unchanged.
+   */
+  public static PCollectionTuple dedupeQa(PCollection<QaRecord> qa, Config cfg) {
+    if (cfg.dedupe() == null) {
+      return PCollectionTuple.of(DedupeCaptions.KEPT, qa);
+    }
+    return qa.apply("DedupeCaptions", DedupeCaptions.of(cfg.dedupe()));
   }
 
   /**

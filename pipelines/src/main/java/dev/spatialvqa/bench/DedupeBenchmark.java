@@ -42,7 +42,7 @@ import org.joda.time.Instant;
  * lateness), reported at intervals: it stays flat.
  *
  * <p>Arguments: {@code --texts=N} (embedding, default 256), {@code --core=N} (default 50000),
- * {@code --beam=N} (default 4000), {@code --stream=N} (default 300000).
+ * {@code --beam=N} (default 2000), {@code --stream=N} (default 300000).
  */
 public final class DedupeBenchmark implements Benchmark {
   private static final int DIM = 384;
@@ -79,7 +79,7 @@ public final class DedupeBenchmark implements Benchmark {
     r.put("config", config.toString());
     embedding(arg(args, "texts", 256), out, r);
     core(config, arg(args, "core", 50_000), out, r);
-    beam(config, arg(args, "beam", 4_000), out, r);
+    beam(config, arg(args, "beam", 2_000), out, r);
     state(config, arg(args, "stream", 300_000), out, r);
     return r;
   }

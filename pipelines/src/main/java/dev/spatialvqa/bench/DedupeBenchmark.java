@@ -36,7 +36,8 @@ import org.joda.time.Instant;
  * {@code bench dedupe}: (1) MiniLM embedding throughput (texts/s on one thread, batch 1 and 32);
  * (2) dedupe-stage throughput with precomputed 384-d embeddings: the per-element work of the
  * stateful steps (LSH keys + compare with each band key's kept set) on one thread, and the whole
- * {@link DedupeEmbeddings} transform on the DirectRunner per CPU-second; (3) kept-state size over a
+ * {@link DedupeEmbeddings} transform on the DirectRunner and on the Flink runner's embedded
+ * mini-cluster (parallelism 1), per CPU-second of the process (start-up included); (3) kept-state size over a
  * long synthetic stream (event time advancing, 30% near-duplicates), replaying the stateful
  * steps' state rules (per band key and fixed window, bounded sets, expiry at window end +
  * lateness), reported at intervals: it stays flat.
@@ -79,7 +80,8 @@ public final class DedupeBenchmark implements Benchmark {
     r.put("config", config.toString());
     embedding(arg(args, "texts", 256), out, r);
     core(config, arg(args, "core", 50_000), out, r);
-    beam(config, arg(args, "beam", 2_000), out, r);
+    beam(config, arg(args, "beam", 2_000), "DirectRunner", out, r);
+    beam(config, arg(args, "beam", 2_000), "FlinkRunner", out, r);
     state(config, arg(args, "stream", 300_000), out, r);
     return r;
   }
@@ -170,13 +172,16 @@ public final class DedupeBenchmark implements Benchmark {
   }
 
   /** The whole transform on the DirectRunner, per CPU-second of the process. */
-  private static void beam(DedupeConfig c, int n, PrintStream out, Map<String, Object> r) {
+  private static void beam(DedupeConfig c, int n, String runner, PrintStream out, Map<String, Object> r) {
     float[][] v = embeddings(n, 2);
     List<TimestampedValue<Embedded<String>>> in = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       in.add(TimestampedValue.of(Embedded.of("e" + i, v[i], "e" + i), new Instant(i * 100L)));
     }
-    Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
+    String[] opts = runner.equals("FlinkRunner")
+        ? new String[] {"--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=1"}
+        : new String[] {"--runner=" + runner};
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs(opts).create());
     TupleTag<String> kept = new TupleTag<String>("kept") {};
     p.apply("Embeddings", Create.timestamped(in).withCoder(Embedded.EmbeddedCoder.of(StringUtf8Coder.of())))
         .apply("Dedupe", DedupeEmbeddings.of("bench", c, StringUtf8Coder.of(), kept));
@@ -191,10 +196,11 @@ public final class DedupeBenchmark implements Benchmark {
         .addNameFilter(MetricNameFilter.named(Ledger.NAMESPACE, "bench_duplicates")).build()).getCounters()) {
       dups += m.getAttempted();
     }
-    out.printf("dedupe transform on the DirectRunner: %d captions in %.2f s wall, %.2f CPU-s = %.0f captions/CPU-s; %d dropped%n",
-        n, wall, cpu, n / cpu, dups);
-    r.put("dedupe_beam_direct_captions_per_cpu_s", Math.round(n / cpu));
-    r.put("dedupe_beam_direct_wall_s", Math.round(wall * 100) / 100.0);
+    out.printf("dedupe transform on the %s: %d captions in %.2f s wall, %.2f CPU-s = %.0f captions/CPU-s; %d dropped%n",
+        runner, n, wall, cpu, n / cpu, dups);
+    String k = runner.equals("FlinkRunner") ? "flink_local" : "direct";
+    r.put("dedupe_beam_" + k + "_captions_per_cpu_s", Math.round(n / cpu));
+    r.put("dedupe_beam_" + k + "_wall_s", Math.round(wall * 100) / 100.0);
   }
 
   /** Replays the stateful steps' state rules over a long stream; reports live state at intervals. */
@@ -202,7 +208,7 @@ public final class DedupeBenchmark implements Benchmark {
     HyperplaneLsh lsh = new HyperplaneLsh(DIM, c.bands(), c.bitsPerBand(), c.seed());
     long size = c.windowSize().getMillis();
     long lateness = c.allowedLateness().getMillis();
-    long stepMs = 100; // 10 elements per second of event time
+    long stepMs = 500; // 2 elements per second of event time
     Map<String, KeptSet> state = new HashMap<>();
     Map<String, Long> expiry = new HashMap<>();
     float[][] v = embeddings(Math.min(n, 20_000), 3);

@@ -78,12 +78,7 @@ public final class HyperplaneLsh implements Serializable {
     for (int b = 0; b < bands; b++) {
       int bits = 0;
       for (int j = 0; j < bitsPerBand; j++) {
-        float[] plane = planes[b * bitsPerBand + j];
-        double s = 0;
-        for (int i = 0; i < dimension; i++) {
-          s += (double) plane[i] * v[i];
-        }
-        if (s >= 0) {
+        if (Vectors.dot(planes[b * bitsPerBand + j], v) >= 0) {
           bits |= 1 << j;
         }
       }

@@ -12,7 +12,7 @@ import org.joda.time.Duration;
  *       strictly above this (default 0.92).
  *   <li>{@code window}: {@link WindowKind#FIXED} event-time windows of {@code windowSize}
  *       (duplicates are looked for within the same window), or {@link WindowKind#SLIDING}: a
- *       look-back of {@code windowSize} in event time around each element (default fixed, 10
+ *       look-back of {@code windowSize} of event time before each element (default fixed, 10
  *       minutes).
  *   <li>{@code allowedLateness}: how late (behind the watermark) an element may arrive and still
  *       be compared; state lives until window end + lateness (default 1 minute).

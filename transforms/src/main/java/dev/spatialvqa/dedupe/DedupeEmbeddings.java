@@ -61,23 +61,26 @@ import org.joda.time.Instant;
  * {@code FlattenDuplicates}.
  *
  * <p><b>Windowing and lateness</b> (event time). Fixed: an element is compared with the elements
- * of its window {@code [k*size, (k+1)*size)}; the window's state lives until its end plus the
+ * of its window {@code [k*size, (k+1)*size)} that precede it; the window's state lives until its end plus the
  * allowed lateness (an event-time expiry timer that does not hold the watermark), so an element
  * late by at most the allowed lateness is still compared. A droppably late element (its window's
  * state already expired) cannot be compared: it is kept and counted as
  * {@code <kind>_dedupe_too_late} (Beam windows would have dropped it silently). Sliding: an
- * element is compared with kept ones within {@code windowSize} of its event time (either side);
+ * element is compared with kept ones at most {@code windowSize} earlier in event time;
  * each key's state is cleared by a timer at its newest entry + size + lateness. Outputs keep their
  * timestamps and are in the global window (re-window downstream as needed).
  *
  * <p><b>Guarantees.</b> Every input is exactly one of: an element of the kept output, or a
  * {@link DuplicateRecord} on {@link #DUPLICATES} (counted as {@code <kind>_duplicates}; kept ones
- * as {@code <kind>_dedupe_kept}). A duplicate names an earlier element whose similarity exceeded
- * the threshold; that element was kept or was itself a duplicate of an earlier one (each band key
- * stores what was new to it), so every chain ends at a kept element. LSH makes misses possible:
- * a near-duplicate pair shares no band key with probability
- * {@code 1 - collisionProbability(cos)} and both are kept. Deterministic for a given arrival
- * order; which of two near-duplicates is kept depends on arrival order.
+ * as {@code <kind>_dedupe_kept}). A duplicate names an element that precedes it in the canonical
+ * order (earlier event time, then smaller id) with similarity above the threshold; that element
+ * was kept or was itself a duplicate of an earlier one (each band key stores what was new to it),
+ * so every chain ends at a kept element, and since "duplicate of" only points back in that order,
+ * the first element of a cluster is never dropped whatever order the runner delivers elements
+ * in (different band keys may see different orders). Misses are possible: an element that
+ * arrives before an earlier-in-time near-duplicate (late data, or a bounded run's arbitrary
+ * order) is kept and so is that one; and LSH puts a near-duplicate pair in no common band key
+ * with probability {@code 1 - collisionProbability(cos)}.
  *
  * <p><b>State and memory.</b> Per band key and window: at most {@code maxKeptPerKey} entries of
  * {@code 4 * dim + ~64} bytes (384-d: ~1.6 KB each); at most {@code bands * 2^bitsPerBand} keys

@@ -64,10 +64,14 @@ public final class KeptSet implements Serializable {
   }
 
   /**
-   * The most similar entry whose similarity is strictly above {@code threshold} and whose
-   * timestamp is within {@code lookbackMillis} of {@code timestampMillis} (either side; use
-   * {@link Long#MAX_VALUE} for no limit), or null. An entry with the same id matches with
-   * similarity 1.
+   * The most similar entry whose similarity is strictly above {@code threshold}, that precedes the
+   * probe in the canonical order (earlier timestamp; on a tie, smaller id) and lies within
+   * {@code lookbackMillis} before it ({@link Long#MAX_VALUE} for no limit), or null. An entry with
+   * the same id matches with similarity 1.
+   *
+   * <p>Only earlier entries match, so "is a duplicate of" always points back in the canonical
+   * order: it cannot form a cycle, whatever order the elements arrive in (different band keys
+   * may see them in different orders), and the first element of every cluster is kept.
    */
   public Match bestMatch(
       String id, float[] embedding, long timestampMillis, double threshold, long lookbackMillis) {
@@ -82,8 +86,13 @@ public final class KeptSet implements Serializable {
       if (group != null && group.equals(e.group)) {
         continue;
       }
-      if (lookbackMillis != Long.MAX_VALUE
-          && Math.abs(e.timestampMillis - timestampMillis) > lookbackMillis) {
+      boolean precedes =
+          e.timestampMillis < timestampMillis
+              || (e.timestampMillis == timestampMillis && e.id.compareTo(id) < 0);
+      if (!precedes && !e.id.equals(id)) {
+        continue;
+      }
+      if (lookbackMillis != Long.MAX_VALUE && timestampMillis - e.timestampMillis > lookbackMillis) {
         continue;
       }
       double sim = e.id.equals(id) ? 1.0 : Vectors.dot(e.embedding, embedding);

@@ -25,13 +25,23 @@ class KeptSetTest {
   }
 
   @Test
+  void onlyEarlierEntriesMatchSoDuplicatesNeverFormACycle() {
+    KeptSet s = new KeptSet();
+    s.add(new KeptSet.Entry("m", 2000, X), 10);
+
+    assertNull(s.bestMatch("early", NEAR_X, 1000, 0.9, Long.MAX_VALUE), "a later entry");
+    assertEquals("m", s.bestMatch("z", NEAR_X, 2000, 0.9, Long.MAX_VALUE).entry.id, "tie, larger id");
+    assertNull(s.bestMatch("a", NEAR_X, 2000, 0.9, Long.MAX_VALUE), "tie, smaller id");
+  }
+
+  @Test
   void entriesOfTheSameGroupNeverMatch() {
     KeptSet s = new KeptSet();
     s.add(new KeptSet.Entry("x", "scene-1", 1000, X), 10);
 
-    assertNull(s.bestMatch("n", "scene-1", NEAR_X, 1000, 0.9, Long.MAX_VALUE));
-    assertEquals("x", s.bestMatch("n", "scene-2", NEAR_X, 1000, 0.9, Long.MAX_VALUE).entry.id);
-    assertEquals("x", s.bestMatch("n", null, NEAR_X, 1000, 0.9, Long.MAX_VALUE).entry.id);
+    assertNull(s.bestMatch("n", "scene-1", NEAR_X, 1001, 0.9, Long.MAX_VALUE));
+    assertEquals("x", s.bestMatch("n", "scene-2", NEAR_X, 1001, 0.9, Long.MAX_VALUE).entry.id);
+    assertEquals("x", s.bestMatch("n", null, NEAR_X, 1001, 0.9, Long.MAX_VALUE).entry.id);
   }
 
   @Test

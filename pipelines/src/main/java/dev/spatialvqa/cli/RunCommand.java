@@ -28,12 +28,29 @@ final class RunCommand implements Command {
                             PATH may be a glob, a local path or gs://.
         Output (DIR, local or gs://):
           scenes/*.avro       SceneRecord: objects with 3D boxes in a gravity-aligned metric frame
-          qa/*.avro           QaRecord: spatial question-answer pairs
+          qa/*.avro           QaRecord: spatial question-answer pairs admitted by the mix gate
+          reserve/*.avro      QaRecord: QA past the mix gate's deferral cap / waiting at the end
+          accounting/*.avro   MixAccounting: tokens per mix window (general, admitted, deferred,
+                              reserved), achieved and target share, tokenizer
+          mixture.json        shards and sampling weights realising the target share (bounded runs)
           deadletters/*.avro  DeadLetter: every rejected input with stage and reason
           summary.json        the ledger of a bounded run (inputs = scenes + filtered + dead letters)
         --overwrite         replace the results of an earlier run in DIR
         --qaPerScene=N      QA records per scene (default 60)
         --minObjectPoints=N objects with fewer 3D points are filtered (default 50)
+
+        Training mix (spatial share of training tokens, held per event-time window):
+          --spatialShare=S    target share, decimal or fraction (default 0.05 = 1/20)
+          --mixInput=jsonl:PATH  general-mix records (num_tokens, or text [+ images]); without it
+                              every QA is admitted and accounting says how many general tokens the
+                              share needs
+          --tokenizer=PATH    your VLM's tokenizer.json (default: MiniLM-L6's WordPiece tokenizer,
+                              only so that the demo runs)
+          --imageTokens=N     vision tokens per QA (default 576)
+          --chatFormat=F      user-assistant (default) | chatml | raw | template with {question}
+                              and {answer}
+          --mixWindowSeconds=N (default 60)  --mixAllowedLatenessSeconds=N (default 0)
+          --maxDeferredQa=N   surplus QA that may wait for later windows (default 50000)
 
         Runners: --runner=DirectRunner (default) | FlinkRunner [--flinkMaster=[local]|host:port]
                  | DataflowRunner --project=.. --region=.. --tempLocation=gs://..
@@ -66,7 +83,8 @@ final class RunCommand implements Command {
       return 0;
     }
     out.println(ledger.toJson());
-    out.println("wrote " + o.getOutput() + "/{scenes,qa,deadletters}/*.avro and summary.json");
+    out.println("wrote " + o.getOutput()
+            + "/{scenes,qa,reserve,accounting,deadletters}/*.avro, summary.json and mixture.json");
     if (!ledger.balanced()) {
       err.println("spatialvqa: the ledger does not balance: " + ledger.balanceLine());
       return 1;

@@ -38,8 +38,9 @@ import org.apache.beam.sdk.values.PCollectionTuple;
  * {@link #process} is the seam tests use: the real graph between in-memory sources and sinks.
  *
  * <pre>
- * manifest lines -> LoadScenes -> LiftScenes -> ResolveAmbiguity -> GenerateQa -> DedupeCaptions -> qa/
- *                                    scenes/ <-'                 duplicates/ <-'
+ * manifest lines -> LoadScenes -> LiftScenes -> ResolveAmbiguity -> GenerateQa -> DedupeCaptions -> MixGate -> qa/
+ *                                    scenes/ <-'                       duplicates/ <-'  general mix (--mixInput) -'
+ *                                                                                       reserve/, accounting/
  * every stage's dead letters -> deadletters/
  * </pre>
  */
@@ -62,7 +63,7 @@ public final class SpatialVqaPipeline {
     public static Config from(SpatialVqaOptions o) {
       return new Config(
           LiftConfig.defaults().withMinPoints(o.getMinObjectPoints()),
-          QaConfig.defaults().withQaPerScene(o.getQaPerScene()),
+          dev.spatialvqa.options.QaConfigs.from(o),
           o.getDedupe() ? DedupeSettings.from(o) : null);
     }
 
@@ -107,9 +108,26 @@ public final class SpatialVqaPipeline {
           throw new IllegalArgumentException(
               "input kind '" + in.kind() + "' is not available in this build; use manifest:PATH");
     }
-    Outputs out = process(inputs, cfg);
+    Outputs out = mix(process(inputs, cfg), o);
     write(out, o.getOutput());
     return out;
+  }
+
+  /**
+   * The mix gate between the graph and the QA sink ({@link MixStage}): the returned outputs' QA are
+   * the admitted ones (for {@code OUTPUT/qa}) and their dead letters include the general mix's; the
+   * reserve and the accounting are written under {@code OUTPUT/reserve} and
+   * {@code OUTPUT/accounting}.
+   */
+  static Outputs mix(Outputs out, SpatialVqaOptions o) {
+    dev.spatialvqa.mix.MixGate.Result mixed = MixStage.apply(out.qa(), o);
+    MixStage.writeSideOutputs(mixed, o.getOutput(), o);
+    PCollection<DeadLetter> dead =
+        PCollectionList.of(out.deadLetters())
+            .and(mixed.deadLetters())
+            .apply("DeadLettersWithMix", Flatten.pCollections());
+    return new Outputs(
+        out.scenes(), MixStage.windowed(mixed.admitted(), o, "WindowAdmittedQa"), dead, out.duplicates());
   }
 
   /** The processing graph between the IO seams. */

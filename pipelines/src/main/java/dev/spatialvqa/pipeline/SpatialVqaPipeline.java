@@ -1,6 +1,8 @@
 package dev.spatialvqa.pipeline;
 
 import dev.spatialvqa.ambiguity.ResolveAmbiguity;
+import dev.spatialvqa.dedupe.DedupeCaptions;
+import dev.spatialvqa.dedupe.DedupeConfig;
 import dev.spatialvqa.errors.DeadLetters;
 import dev.spatialvqa.errors.Ledger;
 import dev.spatialvqa.generate.GenerateQa;
@@ -16,6 +18,7 @@ import dev.spatialvqa.lift.LiftScenes;
 import dev.spatialvqa.options.SpatialVqaOptions;
 import dev.spatialvqa.qa.QaConfig;
 import dev.spatialvqa.schemas.DeadLetter;
+import dev.spatialvqa.schemas.DuplicateRecord;
 import dev.spatialvqa.schemas.FetchedImage;
 import dev.spatialvqa.schemas.ImageRecord;
 import dev.spatialvqa.schemas.PerceivedScene;
@@ -43,8 +46,9 @@ import org.joda.time.Duration;
  * {@link #process} is the seam tests use: the real graph between in-memory sources and sinks.
  *
  * <pre>
- * manifest lines -> LoadScenes -> LiftScenes -> ResolveAmbiguity -> GenerateQa -> MixGate -> qa/
- *                                    scenes/ <-'      general mix (--mixInput) -'  reserve/, accounting/
+ * manifest lines -> LoadScenes -> LiftScenes -> ResolveAmbiguity -> GenerateQa -> DedupeCaptions -> MixGate -> qa/
+ *                                    scenes/ <-'                       duplicates/ <-'  general mix (--mixInput) -'
+ *                                                                                       reserve/, accounting/
  * urls: | watch: | kafka: | pubsub: -> IngestImages (fetch, dedupe) -> [--until=fetch] images/
  *                                      (full run: -> perception, which needs --models)
  * every stage's dead letters -> deadletters/
@@ -57,16 +61,28 @@ import org.joda.time.Duration;
 public final class SpatialVqaPipeline {
   private SpatialVqaPipeline() {}
 
-  /** Plain configuration values of the graph (never PipelineOptions). */
-  public record Config(LiftConfig lift, QaConfig qa) implements Serializable {
+  /**
+   * Plain configuration values of the graph (never PipelineOptions). {@code dedupe} is null when
+   * near-duplicate dedupe of QA is off ({@code --dedupe=false}).
+   */
+  public record Config(LiftConfig lift, QaConfig qa, DedupeConfig dedupe) implements Serializable {
+    public Config(LiftConfig lift, QaConfig qa) {
+      this(lift, qa, DedupeConfig.defaults());
+    }
+
     public static Config defaults() {
-      return new Config(LiftConfig.defaults(), QaConfig.defaults());
+      return new Config(LiftConfig.defaults(), QaConfig.defaults(), DedupeConfig.defaults());
     }
 
     public static Config from(SpatialVqaOptions o) {
       return new Config(
           LiftConfig.defaults().withMinPoints(o.getMinObjectPoints()),
-          dev.spatialvqa.options.QaConfigs.from(o));
+          dev.spatialvqa.options.QaConfigs.from(o),
+          o.getDedupe() ? DedupeSettings.from(o) : null);
+    }
+
+    public Config withDedupe(DedupeConfig d) {
+      return new Config(lift, qa, d);
     }
   }
 
@@ -80,15 +96,19 @@ public final class SpatialVqaPipeline {
     }
   }
 
-  /** The graph's outputs, before the sinks ({@code images} only in ingest-only runs). */
+  /**
+   * The graph's outputs, before the sinks ({@code images} only in ingest-only runs;
+   * {@code duplicates} null when dedupe is off).
+   */
   public record Outputs(
       PCollection<SceneRecord> scenes,
       PCollection<QaRecord> qa,
       PCollection<DeadLetter> deadLetters,
-      PCollection<FetchedImage> images) {
+      PCollection<FetchedImage> images,
+      PCollection<DuplicateRecord> duplicates) {
     public Outputs(
         PCollection<SceneRecord> scenes, PCollection<QaRecord> qa, PCollection<DeadLetter> deadLetters) {
-      this(scenes, qa, deadLetters, null);
+      this(scenes, qa, deadLetters, null, null);
     }
   }
 
@@ -171,7 +191,7 @@ public final class SpatialVqaPipeline {
     if (in.images() == null) {
       throw new IllegalArgumentException("--until=fetch needs an image input");
     }
-    return new Outputs(null, null, in.ingestDeadLetters(), in.images());
+    return new Outputs(null, null, in.ingestDeadLetters(), in.images(), null);
   }
 
   /**
@@ -187,7 +207,12 @@ public final class SpatialVqaPipeline {
         PCollectionList.of(out.deadLetters())
             .and(mixed.deadLetters())
             .apply("DeadLettersWithMix", Flatten.pCollections());
-    return new Outputs(out.scenes(), MixStage.windowed(mixed.admitted(), o, "WindowAdmittedQa"), dead);
+    return new Outputs(
+        out.scenes(),
+        MixStage.windowed(mixed.admitted(), o, "WindowAdmittedQa"),
+        dead,
+        out.images(),
+        out.duplicates());
   }
 
   /** The processing graph between the IO seams. */
@@ -222,12 +247,32 @@ public final class SpatialVqaPipeline {
             .apply("ResolveAmbiguity", ResolveAmbiguity.create())
             .apply("CountScenes", CountAs.counter(Ledger.OUT + "scenes"));
     PCollection<QaRecord> qa = scenes.apply("GenerateQa", GenerateQa.with(cfg.qa()));
+    PCollectionTuple deduped = dedupeQa(qa, cfg);
     PCollection<DeadLetter> deadLetters =
         PCollectionList.of(dead).apply("AllDeadLetters", Flatten.pCollections());
-    return new Outputs(scenes, qa, deadLetters);
+    return new Outputs(
+        scenes,
+        deduped.get(DedupeCaptions.KEPT),
+        deadLetters,
+        null,
+        cfg.dedupe() == null ? null : deduped.get(DedupeCaptions.DUPLICATES));
   }
 
-  /** The sinks: Avro shards under OUTPUT/scenes, OUTPUT/qa and OUTPUT/deadletters. */
+  /**
+   * The {@code DedupeCaptions} step: near-duplicate QA records (of other scenes) go to
+   * {@link DedupeCaptions#DUPLICATES}; with dedupe off, the QA pass through unchanged.
+   */
+  public static PCollectionTuple dedupeQa(PCollection<QaRecord> qa, Config cfg) {
+    if (cfg.dedupe() == null) {
+      return PCollectionTuple.of(DedupeCaptions.KEPT, qa);
+    }
+    return qa.apply("DedupeCaptions", DedupeCaptions.of(cfg.dedupe()));
+  }
+
+  /**
+   * The sinks: Avro shards under OUTPUT/scenes, OUTPUT/qa, OUTPUT/deadletters and (with dedupe)
+   * OUTPUT/duplicates.
+   */
   public static void write(Outputs out, String output) {
     write(out, output, Streaming.defaults());
   }
@@ -247,6 +292,14 @@ public final class SpatialVqaPipeline {
           .apply("CountQa", CountAs.counter("records.qa"))
           .apply("WriteQa", WriteAvro.of(QaRecord.class, WriteAvro.child(output, "qa"))
               .withStreamingShards(streaming.shards()));
+    }
+    if (out.duplicates() != null) {
+      windowed(out.duplicates(), "Duplicates", streaming)
+          .apply("CountDuplicates", CountAs.counter("records.duplicates"))
+          .apply(
+              "WriteDuplicates",
+              WriteAvro.of(DuplicateRecord.class, WriteAvro.child(output, "duplicates"))
+                  .withStreamingShards(streaming.shards()));
     }
     if (out.images() != null) {
       String images = WriteAvro.child(output, "images");

@@ -8,7 +8,7 @@ import java.io.Serializable;
  * and the valid range).
  */
 public final class LiftConfig implements Serializable {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
 
   private int minPoints = 50;
   private int maxPixelsPerObject = 12_000;

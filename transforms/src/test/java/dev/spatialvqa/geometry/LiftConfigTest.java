@@ -17,6 +17,10 @@ class LiftConfigTest {
     assertEquals(10, c.minPoints());
     assertEquals(0.05, c.voxelSizeM());
     assertEquals(30, c.maxCameraTiltDeg());
+    assertTrue(base.amodalCompletion());
+    assertTrue(c.amodalCompletion());
+    assertEquals(false, c.withAmodalCompletion(false).amodalCompletion());
+    assertEquals(10, c.withAmodalCompletion(false).minPoints());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> base.withVoxelSizeM(0));
     assertTrue(e.getMessage().contains("voxelSizeM"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> base.withMinPoints(0));
@@ -27,13 +31,15 @@ class LiftConfigTest {
 
   @Test
   void isSerializable() throws Exception {
-    LiftConfig c = LiftConfig.defaults().withSeed(9);
+    LiftConfig c = LiftConfig.defaults().withSeed(9).withAmodalCompletion(false);
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
       out.writeObject(c);
     }
     try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
-      assertEquals(9, ((LiftConfig) in.readObject()).seed());
+      LiftConfig back = (LiftConfig) in.readObject();
+      assertEquals(9, back.seed());
+      assertEquals(false, back.amodalCompletion());
     }
   }
 }

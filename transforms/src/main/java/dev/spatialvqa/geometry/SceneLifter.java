@@ -28,7 +28,9 @@ import java.util.Map;
  * footprint's convex hull (rotating calipers) and its extents from the same percentiles along the
  * rotated axes (first axis = the longer side, heading in (-pi/2, pi/2]). With a support plane, an
  * object floating a little above it or whose bottom is hidden is put on it (see
- * {@code groundContact}).
+ * {@code groundContact}). Then, unless {@link LiftConfig#amodalCompletion()} is off, each object's
+ * horizontal sides hidden by occluders, by the object itself or by the image border are extended
+ * until observed free space, another object's box or a wall bounds them ({@link AmodalCompletion}).
  *
  * <p>Filter reasons: {@code too_few_points}, {@code no_region} (neither mask nor box),
  * {@code bad_mask} (mask of the wrong size), {@code empty_region} (box outside the image).

@@ -1,0 +1,194 @@
+package dev.spatialvqa.scenes;
+
+import dev.spatialvqa.geometry.CameraIntrinsics;
+import dev.spatialvqa.geometry.MaskBits;
+import dev.spatialvqa.runtime.EngineInfo;
+import dev.spatialvqa.schemas.FetchedImage;
+import dev.spatialvqa.schemas.Intrinsics;
+import dev.spatialvqa.schemas.IntrinsicsSource;
+import dev.spatialvqa.schemas.PerceivedObject;
+import dev.spatialvqa.schemas.PerceivedScene;
+import dev.spatialvqa.schemas.Provenance;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Loads the files a manifest line names and checks them against each other: the image must decode,
+ * the depth map and instance map must have the image's size, intrinsics must be plausible. A line
+ * with depth becomes a {@link PerceivedScene} (perception came with the input); a line without
+ * depth needs perception and becomes a {@link FetchedImage}. Pure Java over a {@link BlobReader}.
+ */
+public final class SceneLoader {
+  /** Byte cap per file (images, depth and instance maps). */
+  public static final long MAX_FILE_BYTES = 64L << 20;
+
+  private final BlobReader reader;
+
+  public SceneLoader(BlobReader reader) {
+    this.reader = reader;
+  }
+
+  /** What a manifest line loads to. */
+  public sealed interface Loaded permits Scene, NeedsPerception {}
+
+  public record Scene(PerceivedScene scene) implements Loaded {}
+
+  public record NeedsPerception(FetchedImage image) implements Loaded {}
+
+  public Loaded load(ManifestEntry e, String manifestUri, Long eventTime)
+      throws InputException, IOException {
+    String imageUri = resolve(manifestUri, e.image());
+    byte[] imageBytes = reader.read(imageUri, MAX_FILE_BYTES);
+    BufferedImage image = Images.decode(imageBytes, "image " + imageUri, "undecodable_image");
+    int w = image.getWidth();
+    int h = image.getHeight();
+    String hash = Images.sha256(imageBytes);
+
+    Intrinsics k = null;
+    IntrinsicsSource kSource = null;
+    if (e.intrinsics() != null) {
+      double[] v = e.intrinsics();
+      try {
+        new CameraIntrinsics(v[0], v[1], v[2], v[3]).validate(w, h);
+      } catch (IllegalArgumentException ex) {
+        throw new InputException("bad_intrinsics", "intrinsics of " + e.sceneId() + ": " + ex.getMessage());
+      }
+      k = new Intrinsics(v[0], v[1], v[2], v[3]);
+      kSource = IntrinsicsSource.given;
+    }
+
+    if (e.depth() == null) {
+      return new NeedsPerception(
+          FetchedImage.newBuilder()
+              .setUrl(imageUri)
+              .setSceneId(e.sceneId())
+              .setIntrinsics(k)
+              .setContentHash(hash)
+              .setFormat(formatOf(imageBytes))
+              .setWidth(w)
+              .setHeight(h)
+              .setBytes(ByteBuffer.wrap(imageBytes))
+              .setEventTime(eventTime)
+              .build());
+    }
+    if (k == null) {
+      CameraIntrinsics d = DefaultIntrinsics.forImage(w, h);
+      k = new Intrinsics(d.fx(), d.fy(), d.cx(), d.cy());
+      kSource = IntrinsicsSource.default_fov;
+    }
+
+    String depthUri = resolve(manifestUri, e.depth());
+    BufferedImage depthImg =
+        Images.decode(reader.read(depthUri, MAX_FILE_BYTES), "depth map " + depthUri, "undecodable_depth");
+    if (depthImg.getWidth() != w || depthImg.getHeight() != h) {
+      throw new InputException(
+          "depth_size_mismatch",
+          "depth map " + depthUri + " is " + depthImg.getWidth() + "x" + depthImg.getHeight()
+              + " but the image is " + w + "x" + h);
+    }
+    int[] raw = Images.samples(depthImg);
+    ByteBuffer depth = ByteBuffer.allocate(raw.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (int v : raw) {
+      depth.putFloat((float) (v * e.depthScaleM()));
+    }
+    depth.flip();
+
+    Map<Integer, byte[]> masks = new HashMap<>();
+    if (e.instances() != null) {
+      String instUri = resolve(manifestUri, e.instances());
+      BufferedImage inst =
+          Images.decode(reader.read(instUri, MAX_FILE_BYTES), "instance map " + instUri, "undecodable_instances");
+      if (inst.getWidth() != w || inst.getHeight() != h) {
+        throw new InputException(
+            "instances_size_mismatch",
+            "instance map " + instUri + " is " + inst.getWidth() + "x" + inst.getHeight()
+                + " but the image is " + w + "x" + h);
+      }
+      int[] ids = Images.samples(inst);
+      for (int i = 0; i < ids.length; i++) {
+        if (ids[i] != 0) {
+          MaskBits.set(masks.computeIfAbsent(ids[i], x -> MaskBits.allocate(w, h)), i);
+        }
+      }
+    }
+
+    List<PerceivedObject> objects = new ArrayList<>();
+    for (ManifestEntry.Obj o : e.objects()) {
+      byte[] mask = null;
+      try {
+        mask = masks.get(Integer.parseInt(o.id()));
+      } catch (NumberFormatException ignored) {
+        // non-numeric ids cannot appear in an instance map: box-only object
+      }
+      double[] box = o.box2dXyxy();
+      objects.add(
+          PerceivedObject.newBuilder()
+              .setObjectId(o.id())
+              .setCaption(o.caption())
+              .setBox2dXyxy(box == null ? null : Arrays.stream(box).boxed().toList())
+              .setMask(mask == null ? null : ByteBuffer.wrap(mask))
+              .build());
+    }
+
+    return new Scene(
+        PerceivedScene.newBuilder()
+            .setSceneId(e.sceneId())
+            .setImageUri(imageUri)
+            .setContentHash(hash)
+            .setWidth(w)
+            .setHeight(h)
+            .setIntrinsics(k)
+            .setIntrinsicsSource(kSource)
+            .setGravityUpCamera(
+                e.gravityUpCamera() == null ? null : Arrays.stream(e.gravityUpCamera()).boxed().toList())
+            .setDepthM(depth)
+            .setObjects(objects)
+            .setEventTime(eventTime)
+            .setProvenance(
+                Provenance.newBuilder()
+                    .setEngineVersion(EngineInfo.VERSION)
+                    .setModels(Map.of("perception", "manifest"))
+                    .setSettings(Map.of())
+                    .build())
+            .build());
+  }
+
+  /** Resolves a manifest path against the manifest's folder; absolute paths and URIs pass through. */
+  public static String resolve(String manifestUri, String path) {
+    if (path.contains("://") || path.startsWith("/") || path.matches("^[A-Za-z]:[\\\\/].*")) {
+      return path;
+    }
+    if (path.startsWith("file:")) {
+      return path;
+    }
+    int slash = manifestUri.lastIndexOf('/');
+    String base = slash < 0 ? "" : manifestUri.substring(0, slash + 1);
+    return base + path;
+  }
+
+  static String formatOf(byte[] b) {
+    if (b.length >= 3 && (b[0] & 0xff) == 0xFF && (b[1] & 0xff) == 0xD8) {
+      return "jpeg";
+    }
+    if (b.length >= 8 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') {
+      return "png";
+    }
+    if (b.length >= 12 && b[0] == 'R' && b[1] == 'I' && b[2] == 'F' && b[3] == 'F' && b[8] == 'W') {
+      return "webp";
+    }
+    if (b.length >= 3 && b[0] == 'G' && b[1] == 'I' && b[2] == 'F') {
+      return "gif";
+    }
+    if (b.length >= 2 && b[0] == 'B' && b[1] == 'M') {
+      return "bmp";
+    }
+    return "unknown";
+  }
+}

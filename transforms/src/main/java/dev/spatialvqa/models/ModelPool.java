@@ -155,7 +155,7 @@ public final class ModelPool {
   public synchronized Lease lease(ModelSpec spec, ModelResolver resolver) {
     String what = "model '" + spec.name() + "' (role " + spec.role().key() + ")";
     Path file = verified.get(spec.file().sha256());
-    if (file == null) {
+    if (file == null || !java.nio.file.Files.isRegularFile(file)) {
       file = resolver.resolve(spec.file(), what);
       SignatureReader.check(spec, file);
       verified.put(spec.file().sha256(), file);
@@ -163,7 +163,7 @@ public final class ModelPool {
     Path tokenizer = null;
     if (spec.tokenizer() != null) {
       tokenizer = verified.get(spec.tokenizer().sha256());
-      if (tokenizer == null) {
+      if (tokenizer == null || !java.nio.file.Files.isRegularFile(tokenizer)) {
         tokenizer = resolver.resolve(spec.tokenizer(), what + " tokenizer");
         verified.put(spec.tokenizer().sha256(), tokenizer);
       }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** OWLv2 post-processing and SAM prompting through DJL + ONNX Runtime on tiny graphs. */
-class RegionsAndMasksTest {
+public class RegionsAndMasksTest {
   @TempDir Path dir;
 
   @AfterAll

@@ -11,7 +11,11 @@ import dev.spatialvqa.io.ManifestLine;
 import dev.spatialvqa.io.ReadManifest;
 import dev.spatialvqa.io.WriteAvro;
 import dev.spatialvqa.lift.LiftScenes;
+import dev.spatialvqa.models.MissingModels;
+import dev.spatialvqa.models.ModelRole;
+import dev.spatialvqa.options.PerceptionSettings;
 import dev.spatialvqa.options.SpatialVqaOptions;
+import dev.spatialvqa.perception.Perceive;
 import dev.spatialvqa.qa.QaConfig;
 import dev.spatialvqa.schemas.DeadLetter;
 import dev.spatialvqa.schemas.FetchedImage;
@@ -36,6 +40,8 @@ import org.apache.beam.sdk.values.PCollectionTuple;
  *
  * <pre>
  * manifest lines -> LoadScenes -> LiftScenes -> ResolveAmbiguity -> GenerateQa -> qa/
+ *                `- image-only lines -> Perceive (--models) -> LiftScenes
+ *                                         (without models: dead letters, missing_model)
  *                                    scenes/ <-'
  * every stage's dead letters -> deadletters/
  * </pre>
@@ -44,7 +50,12 @@ public final class SpatialVqaPipeline {
   private SpatialVqaPipeline() {}
 
   /** Plain configuration values of the graph (never PipelineOptions). */
-  public record Config(LiftConfig lift, QaConfig qa) implements Serializable {
+  public record Config(LiftConfig lift, QaConfig qa, PerceptionSettings perception)
+      implements Serializable {
+    public Config(LiftConfig lift, QaConfig qa) {
+      this(lift, qa, null);
+    }
+
     public static Config defaults() {
       return new Config(LiftConfig.defaults(), QaConfig.defaults());
     }
@@ -52,7 +63,19 @@ public final class SpatialVqaPipeline {
     public static Config from(SpatialVqaOptions o) {
       return new Config(
           LiftConfig.defaults().withMinPoints(o.getMinObjectPoints()),
-          QaConfig.defaults().withQaPerScene(o.getQaPerScene()));
+          QaConfig.defaults().withQaPerScene(o.getQaPerScene()),
+          PerceptionSettings.from(o));
+    }
+
+    /** Perception models and settings (null: images that need perception are dead letters). */
+    public Config withPerception(PerceptionSettings p) {
+      return new Config(lift, qa, p);
+    }
+
+    /** Perception roles the run lacks (every required role without a model config). */
+    public List<String> missingModels() {
+      return (perception == null ? MissingModels.required(true) : perception.missing())
+          .stream().map(ModelRole::key).toList();
     }
   }
 
@@ -96,13 +119,7 @@ public final class SpatialVqaPipeline {
     Pipeline p = null;
     if (in.manifestLines() != null) {
       p = in.manifestLines().getPipeline();
-      PCollectionTuple loaded = in.manifestLines().apply("LoadScenes", LoadScenes.create());
-      perceived.add(loaded.get(LoadScenes.SCENES));
-      dead.add(loaded.get(DeadLetters.TAG));
-      dead.add(
-          loaded
-              .get(LoadScenes.NEEDS_PERCEPTION)
-              .apply("NoPerceptionModels", ParDo.of(new MissingModelFn())));
+      perceived.add(loadAndPerceive(in.manifestLines(), cfg, dead));
     }
     if (p == null) {
       throw new IllegalArgumentException("the run has no input");
@@ -122,6 +139,28 @@ public final class SpatialVqaPipeline {
     return new Outputs(scenes, qa, deadLetters);
   }
 
+  /**
+   * Manifest lines to perceived scenes: {@code LoadScenes}; image-only lines go through
+   * {@code Perceive} when the run has every required model, else become {@code missing_model}
+   * dead letters ({@code NoPerceptionModels}). Dead letters are added to {@code dead}.
+   */
+  static PCollection<PerceivedScene> loadAndPerceive(
+      PCollection<ManifestLine> lines, Config cfg, List<PCollection<DeadLetter>> dead) {
+    PCollectionTuple loaded = lines.apply("LoadScenes", LoadScenes.create());
+    dead.add(loaded.get(DeadLetters.TAG));
+    PCollection<FetchedImage> needs = loaded.get(LoadScenes.NEEDS_PERCEPTION);
+    List<String> missing = cfg.missingModels();
+    if (!missing.isEmpty()) {
+      dead.add(needs.apply("NoPerceptionModels", ParDo.of(new MissingModelFn(missing))));
+      return loaded.get(LoadScenes.SCENES);
+    }
+    PCollectionTuple seen = needs.apply("Perceive", cfg.perception().perceive());
+    dead.add(seen.get(DeadLetters.TAG));
+    return PCollectionList.of(loaded.get(LoadScenes.SCENES))
+        .and(seen.get(Perceive.SCENES))
+        .apply("LoadedAndPerceived", Flatten.pCollections());
+  }
+
   /** The sinks: Avro shards under OUTPUT/scenes, OUTPUT/qa and OUTPUT/deadletters. */
   public static void write(Outputs out, String output) {
     out.scenes()
@@ -138,14 +177,21 @@ public final class SpatialVqaPipeline {
 
   /** Manifest lines with an image only need a depth model and object perception. */
   static final class MissingModelFn extends DoFn<FetchedImage, DeadLetter> {
+    private final List<String> missing;
+
+    MissingModelFn(List<String> missing) {
+      this.missing = List.copyOf(missing);
+    }
+
     @ProcessElement
     public void process(@Element FetchedImage img, OutputReceiver<DeadLetter> out) {
       out.output(
           DeadLetters.of(
               "perception",
               "missing_model",
-              "scene " + img.getSceneId() + " has no depth: it needs a metric depth model and a region"
-                  + " proposer (and a segmenter for masks); pass --models=CONFIG naming them",
+              "scene " + img.getSceneId() + " has no depth: it needs perception models " + missing
+                  + " (metric depth, region proposer, CLIP scene filter unless --sceneFilter=false);"
+                  + " pass --models=CONFIG naming them (README 'Perception models')",
               DeadLetters.ref(img.getUrl(), img.getContentHash(), img.getSceneId(), null),
               img.getEventTime()));
     }

@@ -20,15 +20,20 @@ import javax.imageio.ImageIO;
  * exclude prompt at blue ones; depth = the red channel / 255 metres, and fails (Reshape error)
  * for any batch holding a pure-red pixel (the poison); OWLv2 and SAM as in RegionsAndMasksTest.
  */
-final class PerceptionTestModels {
+public final class PerceptionTestModels {
   private PerceptionTestModels() {}
 
-  static String configJson(Path dir) throws Exception {
+  public static String configJson(Path dir) throws Exception {
+    return configJson(dir, true);
+  }
+
+  /** With {@code poison} false the depth graph never fails (real photos may hold pure red). */
+  public static String configJson(Path dir, boolean poison) throws Exception {
     Path tok = TestModels.copyResource("/all-minilm-l6-v2-q-tokenizer.json", dir.resolve("tokenizer.json"));
     StringBuilder sb = new StringBuilder("{\"cache_dir\": \"" + dir.resolve("cache") + "\", \"models\": {");
     sb.append(entry("clip_vision", clipVision(dir), null)).append(',');
     sb.append(entry("clip_text", clipText(dir), tok)).append(',');
-    sb.append(entry("depth", poisonableDepth(dir), null)).append(',');
+    sb.append(entry("depth", poisonableDepth(dir, poison ? 0.99f : 2f), null)).append(',');
     sb.append(entry("detector", RegionsAndMasksTest.owlv2Graph(dir), tok)).append(',');
     sb.append(entry("sam_encoder", RegionsAndMasksTest.samEncoderGraph(dir), null)).append(',');
     sb.append(entry("sam_decoder", RegionsAndMasksTest.samDecoderGraph(dir), null));
@@ -37,8 +42,12 @@ final class PerceptionTestModels {
     return sb.toString();
   }
 
-  static ModelConfig config(Path dir) throws Exception {
+  public static ModelConfig config(Path dir) throws Exception {
     return ModelConfig.parse(configJson(dir), "test");
+  }
+
+  public static ModelConfig config(Path dir, boolean poison) throws Exception {
+    return ModelConfig.parse(configJson(dir, poison), "test");
   }
 
   private static String entry(String role, Path file, Path tok) {
@@ -50,7 +59,7 @@ final class PerceptionTestModels {
     return e + "}";
   }
 
-  static Path clipVision(Path dir) throws IOException {
+  public static Path clipVision(Path dir) throws IOException {
     float[] w = new float[3 * 512];
     for (int c = 0; c < 3; c++) {
       w[c * 512 + c] = 1f;
@@ -64,7 +73,7 @@ final class PerceptionTestModels {
         .write(dir.resolve("clip_vision.onnx"));
   }
 
-  static Path clipText(Path dir) throws IOException {
+  public static Path clipText(Path dir) throws IOException {
     float[] w = new float[2 * 512];
     w[0] = -1f;
     w[2] = 1f;
@@ -87,7 +96,7 @@ final class PerceptionTestModels {
         .write(dir.resolve("clip_text.onnx"));
   }
 
-  static Path poisonableDepth(Path dir) throws IOException {
+  public static Path poisonableDepth(Path dir, float limit) throws IOException {
     return OnnxGraph.create()
         .input("pixel_values", OnnxGraph.FLOAT, -1, 3, 518, 518)
         .longs("starts", new long[] {0}, 1)
@@ -95,7 +104,7 @@ final class PerceptionTestModels {
         .longs("axes", new long[] {1}, 1)
         .floats("std", new float[] {Preprocess.IMAGENET_STD[0]})
         .floats("mean", new float[] {Preprocess.IMAGENET_MEAN[0]})
-        .floats("limit", new float[] {0.99f})
+        .floats("limit", new float[] {limit})
         .longs("head", new long[] {-1}, 1)
         .longs("side", new long[] {518}, 1)
         .node("Slice", new String[] {"pixel_values", "starts", "ends", "axes"}, new String[] {"r"})
@@ -113,7 +122,7 @@ final class PerceptionTestModels {
         .write(dir.resolve("depth.onnx"));
   }
 
-  static byte[] png(int w, int h, int rgb) throws IOException {
+  public static byte[] png(int w, int h, int rgb) throws IOException {
     BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {
@@ -125,7 +134,7 @@ final class PerceptionTestModels {
     return out.toByteArray();
   }
 
-  static Path write(Path dir, String name, String text) throws IOException {
+  public static Path write(Path dir, String name, String text) throws IOException {
     return Files.writeString(dir.resolve(name), text);
   }
 }

@@ -10,6 +10,7 @@ public final class Benchmarks {
 
   public static Map<String, Supplier<Benchmark>> all() {
     Map<String, Supplier<Benchmark>> m = new LinkedHashMap<>();
+    m.put("model", ModelBenchmark::new);
     return m;
   }
 }

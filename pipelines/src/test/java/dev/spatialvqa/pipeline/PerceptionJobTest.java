@@ -48,7 +48,7 @@ class PerceptionJobTest {
     Path manifest = Fixtures.manifestWithBadLines(dir);
     PerceptionSettings perception = new PerceptionSettings(
         PerceptionTestModels.config(dir, false), ModelPool.Settings.cpu().withThreads(1, 1),
-        new Batching(4, Duration.standardSeconds(1), 2), false, 60.0);
+        new Batching(4, Duration.standardHours(1), 2), false, 60.0);
     List<PCollection<DeadLetter>> dead = new ArrayList<>();
 
     PCollection<PerceivedScene> scenes = SpatialVqaPipeline.loadAndPerceive(

@@ -11,7 +11,8 @@ import java.util.Map;
  * feed them).
  */
 public record ModelContract(
-    List<TensorSpec> inputs, List<TensorSpec> outputs, List<TensorSpec> optionalOutputs) {
+    List<TensorSpec> inputs, List<TensorSpec> outputs, List<TensorSpec> optionalOutputs)
+    implements java.io.Serializable {
   public ModelContract {
     inputs = List.copyOf(inputs);
     outputs = List.copyOf(outputs);

@@ -62,7 +62,9 @@ public enum ModelRole {
               of("mask_input", "float32", 1, 1, 256, 256),
               of("has_mask_input", "float32", 1),
               of("orig_im_size", "float32", 2)),
-          List.of(of("masks", "float32", -1, -1, -1, -1), of("iou_predictions", "float32", -1, -1))));
+          List.of(of("masks", "float32", -1, -1, -1, -1), of("iou_predictions", "float32", -1, -1)))),
+  /** Not a perception role: a model with its own contract (benchmarks); not valid in configs. */
+  CUSTOM("custom", false, null);
 
   private final String key;
   private final boolean needsTokenizer;
@@ -89,11 +91,11 @@ public enum ModelRole {
 
   public static ModelRole fromKey(String key) {
     for (ModelRole r : values()) {
-      if (r.key.equals(key.toLowerCase(Locale.ROOT))) {
+      if (r != CUSTOM && r.key.equals(key.toLowerCase(Locale.ROOT))) {
         return r;
       }
     }
     throw new IllegalArgumentException(
-        "unknown model role '" + key + "'; known roles: " + java.util.Arrays.stream(values()).map(ModelRole::key).toList());
+        "unknown model role '" + key + "'; known roles: " + java.util.Arrays.stream(values()).filter(r -> r != CUSTOM).map(ModelRole::key).toList());
   }
 }

@@ -6,7 +6,7 @@ import java.util.Arrays;
  * One named tensor of a model's signature: element type and shape, {@code -1} for a dynamic axis
  * (batch, sequence length, number of queries...).
  */
-public record TensorSpec(String name, String dtype, long[] shape) {
+public record TensorSpec(String name, String dtype, long[] shape) implements java.io.Serializable {
   public static TensorSpec of(String name, String dtype, long... shape) {
     return new TensorSpec(name, dtype, shape);
   }

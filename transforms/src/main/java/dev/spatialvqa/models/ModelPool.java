@@ -180,7 +180,8 @@ public final class ModelPool {
     return new Lease(this, spec, device, model, tokenizer);
   }
 
-  private String place() {
+  /** The device the next lease goes to (package-private for tests). */
+  String place() {
     List<String> devices = new ArrayList<>(liveLeases.keySet());
     if (settings.placement() == Placement.ROUND_ROBIN) {
       return devices.get(Math.floorMod(next.getAndIncrement(), devices.size()));
@@ -214,6 +215,11 @@ public final class ModelPool {
           "model '" + spec.name() + "' (role " + spec.role().key() + ") failed to load on " + device
               + " from " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Counts a lease on a device without loading anything (placement tests). */
+  synchronized void countLease(String device) {
+    liveLeases.get(device).incrementAndGet();
   }
 
   private synchronized void release(String device) {

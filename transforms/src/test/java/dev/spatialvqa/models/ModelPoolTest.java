@@ -113,4 +113,20 @@ class ModelPoolTest {
     assertEquals(ai.djl.Device.gpu(1), ModelPool.parseDevice("cuda:1"));
     assertEquals(ai.djl.Device.gpu(0), ModelPool.parseDevice("0"));
   }
+
+  @Test
+  void placementIsRoundRobinOrLeastLoaded() {
+    ModelPool rr = ModelPool.shared(
+        new ModelPool.Settings(List.of("cpu", "gpu:0", "gpu:1"), 1, ModelPool.Placement.ROUND_ROBIN, 0, 0));
+    assertEquals(List.of("cpu", "gpu:0", "gpu:1", "cpu"), List.of(rr.place(), rr.place(), rr.place(), rr.place()));
+
+    ModelPool ll = ModelPool.shared(
+        new ModelPool.Settings(List.of("cpu", "gpu:0"), 1, ModelPool.Placement.LEAST_LOADED, 0, 0));
+    assertEquals("cpu", ll.place());
+    ll.countLease("cpu");
+    assertEquals("gpu:0", ll.place());
+    ll.countLease("gpu:0");
+    ll.countLease("gpu:0");
+    assertEquals("cpu", ll.place());
+  }
 }

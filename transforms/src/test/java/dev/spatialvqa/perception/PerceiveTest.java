@@ -189,4 +189,29 @@ class PerceiveTest {
     }
     assertTrue(all.toString().contains("model 'depth-tiny' (role depth): sha256 mismatch"), all.toString());
   }
+
+  @Test
+  void streamingPartialBatchIsFlushedAfterMaxBuffering(TestPipeline p) throws Exception {
+    ModelConfig cfg = PerceptionTestModels.config(dir);
+    List<FetchedImage> in = inputs();
+    org.apache.beam.sdk.testing.TestStream<FetchedImage> stream =
+        org.apache.beam.sdk.testing.TestStream.create(AvroCoder.specific(FetchedImage.class))
+            .addElements(in.get(0))
+            .advanceProcessingTime(Duration.standardSeconds(10))
+            .addElements(in.get(1))
+            .advanceProcessingTime(Duration.standardSeconds(10))
+            .advanceWatermarkToInfinity();
+
+    PCollectionTuple out = p.apply("Stream", stream)
+        .apply("Perceive", Perceive.with(cfg).withBatching(new Batching(8, Duration.standardSeconds(1), 1)));
+
+    PAssert.that(out.get(Perceive.SCENES).apply("Ids",
+            org.apache.beam.sdk.transforms.MapElements.into(org.apache.beam.sdk.values.TypeDescriptors.strings())
+                .via(PerceivedScene::getSceneId)))
+        .containsInAnyOrder(in.get(0).getContentHash(), "scene-b");
+    PipelineResult r = p.run();
+    r.waitUntilFinish();
+    // batch size 8, one shard: only the 1 s max buffering can have split the two images
+    assertEquals(2, counter(r, "perception.batches"));
+  }
 }

@@ -75,6 +75,8 @@ public final class Perceiver implements AutoCloseable {
 
   public record Failed(FetchedImage image, String reason, String message) implements Outcome {}
 
+  private static final Map<String, SceneFilter> FILTERS = new java.util.concurrent.ConcurrentHashMap<>();
+
   private final Settings settings;
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private final Map<String, String> modelIds = new LinkedHashMap<>();
@@ -111,12 +113,15 @@ public final class Perceiver implements AutoCloseable {
         p.clipLease = p.keep(pool.lease(vision, resolver));
         p.clip = p.keep(p.clipLease.newPredictor(new ClipImageTranslator()));
         ModelConfig.SceneFilterSettings sf = cfg.sceneFilter();
-        try (ClipTextEmbedder text =
-            ClipTextEmbedder.open(cfg.model(ModelRole.CLIP_TEXT).orElseThrow(), pool, resolver)) {
-          p.filter = new SceneFilter(sf.include(), text.embed(sf.include()), sf.exclude(),
-              sf.exclude().isEmpty() ? new float[0][] : text.embed(sf.exclude()), sf.threshold());
-          p.modelIds.put("scene_filter", vision.id() + "+" + text.id());
-        }
+        ModelSpec textSpec = cfg.model(ModelRole.CLIP_TEXT).orElseThrow();
+        // the prompts' embeddings are the same for every DoFn instance: embed once per JVM
+        p.filter = FILTERS.computeIfAbsent(textSpec.id() + "|" + sf, k -> {
+          try (ClipTextEmbedder text = ClipTextEmbedder.open(textSpec, pool, resolver)) {
+            return new SceneFilter(sf.include(), text.embed(sf.include()), sf.exclude(),
+                sf.exclude().isEmpty() ? new float[0][] : text.embed(sf.exclude()), sf.threshold());
+          }
+        });
+        p.modelIds.put("scene_filter", vision.id() + "+" + textSpec.id());
       }
       if (settings.depthAndObjects()) {
         ModelSpec d = cfg.model(ModelRole.DEPTH).orElseThrow();

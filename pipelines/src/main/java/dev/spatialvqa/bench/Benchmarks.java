@@ -10,6 +10,8 @@ public final class Benchmarks {
 
   public static Map<String, Supplier<Benchmark>> all() {
     Map<String, Supplier<Benchmark>> m = new LinkedHashMap<>();
+    m.put("geometry", GeometryBenchmark::new);
+    m.put("qa", QaGenerationBenchmark::new);
     m.put("model", ModelBenchmark::new);
     return m;
   }

@@ -16,7 +16,8 @@ public final class Main {
     Map<String, Command> m = new LinkedHashMap<>();
     for (Command c :
         List.<Command>of(
-            new DemoCommand(), new RunCommand(), new InspectCommand(), new BenchCommand())) {
+            new DemoCommand(), new RunCommand(), new InspectCommand(), new BenchCommand(),
+            new TemplatesCommand(), new ExportCommand())) {
       m.put(c.name(), c);
     }
     return m;

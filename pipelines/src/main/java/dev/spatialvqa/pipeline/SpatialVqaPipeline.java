@@ -63,7 +63,7 @@ public final class SpatialVqaPipeline {
     public static Config from(SpatialVqaOptions o) {
       return new Config(
           LiftConfig.defaults().withMinPoints(o.getMinObjectPoints()),
-          QaConfig.defaults().withQaPerScene(o.getQaPerScene()),
+          dev.spatialvqa.options.QaConfigs.from(o),
           PerceptionSettings.from(o));
     }
 

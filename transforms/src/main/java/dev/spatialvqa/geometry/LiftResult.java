@@ -12,8 +12,9 @@ import java.util.Map;
  * @param cameraHeightM camera height above the support plane, or null when no support plane
  * @param objects the lifted objects
  * @param filteredObjects objects dropped with a reason code (e.g. {@code too_few_points})
- * @param stats counts such as skipped depth pixels by cause ({@code depth_hole}, {@code depth_nan},
- *     {@code depth_out_of_range})
+ * @param stats counts: every depth pixel by cause ({@code depth_valid}, {@code depth_hole},
+ *     {@code depth_nan}, {@code depth_inf}, {@code depth_out_of_range}), accepted horizontal
+ *     {@code planes} and {@code plane_candidates} (grid samples with a near-vertical normal)
  */
 public record LiftResult(
     boolean canonicalized,

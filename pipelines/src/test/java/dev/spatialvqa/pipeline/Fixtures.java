@@ -38,7 +38,7 @@ public final class Fixtures {
     List<String> lines = new ArrayList<>();
     for (String l : Files.readAllLines(bundledManifest())) {
       if (!l.isBlank()) {
-        lines.add(l.replace("\"sunrgbd-00000", "\"" + bundledDir() + "/sunrgbd-00000"));
+        lines.add(l.replaceAll("\"(sunrgbd-\\d+/)", "\"" + bundledDir() + "/$1"));
       }
     }
     lines.add("{\"scene_id\": \"broken\", \"image\": ");

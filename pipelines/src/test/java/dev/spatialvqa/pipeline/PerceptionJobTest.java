@@ -84,6 +84,28 @@ class PerceptionJobTest {
   }
 
   @Test
+  void wholeJobWithPerceptionBalancesTheLedger(TestPipeline p, @TempDir Path dir) throws Exception {
+    Path manifest = Fixtures.manifestWithBadLines(dir);
+    PerceptionSettings perception = new PerceptionSettings(
+        PerceptionTestModels.config(dir, false), ModelPool.Settings.cpu().withThreads(1, 1),
+        new Batching(4, Duration.standardHours(1), 2), false, 60.0);
+
+    SpatialVqaPipeline.Outputs out = SpatialVqaPipeline.process(
+        new SpatialVqaPipeline.Inputs(p.apply("Read", ReadManifest.from(manifest.toString()))),
+        SpatialVqaPipeline.Config.defaults().withPerception(perception));
+
+    PAssert.that(out.scenes().apply("SceneIds", org.apache.beam.sdk.transforms.MapElements
+            .into(org.apache.beam.sdk.values.TypeDescriptors.strings()).via(s -> s.getSceneId())))
+        .containsInAnyOrder("image-only", "sunrgbd-000001", "sunrgbd-000002");
+    org.apache.beam.sdk.PipelineResult result = p.run();
+    result.waitUntilFinish();
+    dev.spatialvqa.io.RunLedger ledger = dev.spatialvqa.io.RunLedger.of(result, "scenes");
+    assertEquals(5, ledger.inputs(), ledger.toJson());
+    assertEquals(3, ledger.finished(), ledger.toJson());
+    assertTrue(ledger.balanced(), ledger.balanceLine());
+  }
+
+  @Test
   void missingModelsAreNamedWithHowToSupplyThem() {
     PerceptionSettings none = new PerceptionSettings(null, ModelPool.Settings.cpu(), Batching.defaults(), true, 60.0);
     assertEquals(java.util.List.of("clip_vision", "clip_text", "depth", "detector"),

@@ -70,8 +70,8 @@ public interface ModelOptions extends PipelineOptions {
 
   void setSceneFilter(boolean value);
 
-  @Description("Horizontal field of view (degrees) assumed when an image has no intrinsics, EXIF focal"
-      + " length or model-predicted focal length.")
+  @Description("Field of view (degrees, across the image's long side) assumed when an image has no"
+      + " intrinsics, usable EXIF focal length or model-predicted focal length.")
   @Default.Double(60.0)
   double getDefaultHfovDeg();
 

@@ -153,6 +153,8 @@ public final class ModelPool {
    * places a lease on a device and loads the model there if it is not loaded yet.
    */
   public synchronized Lease lease(ModelSpec spec, ModelResolver resolver) {
+    // worker JVMs get the DJL settings from the runner options; make sure before DJL starts here
+    dev.spatialvqa.runtime.DjlOffline.enforce();
     String what = "model '" + spec.name() + "' (role " + spec.role().key() + ")";
     Path file = verified.get(spec.file().sha256());
     if (file == null || !java.nio.file.Files.isRegularFile(file)) {

@@ -12,6 +12,8 @@ public final class Benchmarks {
     Map<String, Supplier<Benchmark>> m = new LinkedHashMap<>();
     m.put("geometry", GeometryBenchmark::new);
     m.put("qa", QaGenerationBenchmark::new);
+    m.put("mix", MixBenchmark::new);
+    m.put("fetch", FetchBenchmark::new);
     m.put("model", ModelBenchmark::new);
     return m;
   }

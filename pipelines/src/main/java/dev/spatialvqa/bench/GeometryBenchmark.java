@@ -9,6 +9,7 @@ import dev.spatialvqa.geometry.LiftResult;
 import dev.spatialvqa.geometry.LiftedObject;
 import dev.spatialvqa.geometry.MaskBits;
 import dev.spatialvqa.geometry.ObjectInput;
+import dev.spatialvqa.geometry.PlaneFinder;
 import dev.spatialvqa.geometry.SceneLifter;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
@@ -66,6 +67,8 @@ public final class GeometryBenchmark implements Benchmark {
     long sink = 0;
     sink += runFor(2, () -> lifter.lift(scene.depth, scene.k, scene.objects, null).objects().size())[1];
     long[] lift = runFor(seconds, () -> lifter.lift(scene.depth, scene.k, scene.objects, null).objects().size());
+    PlaneFinder planes = new PlaneFinder(LiftConfig.defaults());
+    long[] gravity = runFor(Math.max(1, seconds / 3), () -> planes.find(scene.depth, scene.k, null).planes().size());
     runFor(1, () -> floorPass(scene.depth.metres()));
     long[] floor = runFor(seconds, () -> floorPass(scene.depth.metres()));
     sink += lift[1] + floor[1];
@@ -76,6 +79,7 @@ public final class GeometryBenchmark implements Benchmark {
     double scenesPerS = 1000 / liftMs;
     out.printf("lift: %.2f ms/scene thread CPU time (%.2f ms wall), %d runs: %.1f scenes/s on one core%n", liftMs,
         liftWallMs, lift[2], scenesPerS);
+    out.printf("  of which planes and gravity (PlaneFinder): %.2f ms CPU%n", gravity[0] / 1e6 / gravity[2]);
     out.printf("floor (one pass summing the depth array): %.3f ms CPU (%.3f ms wall)%n", floorMs,
         floor[3] / 1e6 / floor[2]);
     out.printf("ratio_to_floor: %.1f (checksum %d)%n", liftMs / floorMs, sink & 0xff);

@@ -55,6 +55,7 @@ public final class JobRunner {
     }
     RunLedger ledger = RunLedger.of(result, SpatialVqaPipeline.lastStage(o));
     ledger.write(o.getOutput());
+    MixStage.writeMixture(o);
     return ledger;
   }
 

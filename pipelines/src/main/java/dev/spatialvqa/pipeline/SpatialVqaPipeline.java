@@ -5,6 +5,8 @@ import dev.spatialvqa.errors.DeadLetters;
 import dev.spatialvqa.errors.Ledger;
 import dev.spatialvqa.generate.GenerateQa;
 import dev.spatialvqa.geometry.LiftConfig;
+import dev.spatialvqa.ingest.IngestImages;
+import dev.spatialvqa.ingest.StoreImageBlobs;
 import dev.spatialvqa.io.CountAs;
 import dev.spatialvqa.io.LoadScenes;
 import dev.spatialvqa.io.ManifestLine;
@@ -19,6 +21,7 @@ import dev.spatialvqa.perception.Perceive;
 import dev.spatialvqa.qa.QaConfig;
 import dev.spatialvqa.schemas.DeadLetter;
 import dev.spatialvqa.schemas.FetchedImage;
+import dev.spatialvqa.schemas.ImageRecord;
 import dev.spatialvqa.schemas.PerceivedScene;
 import dev.spatialvqa.schemas.QaRecord;
 import dev.spatialvqa.schemas.SceneRecord;
@@ -31,7 +34,12 @@ import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
+import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
+import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.joda.time.Duration;
 
 /**
  * The main job's graph. {@link #build} reads the options once, attaches the sources named by
@@ -39,12 +47,18 @@ import org.apache.beam.sdk.values.PCollectionTuple;
  * {@link #process} is the seam tests use: the real graph between in-memory sources and sinks.
  *
  * <pre>
- * manifest lines -> LoadScenes -> LiftScenes -> ResolveAmbiguity -> GenerateQa -> qa/
- *                `- image-only lines -> Perceive (--models) -> LiftScenes
- *                                         (without models: dead letters, missing_model)
- *                                    scenes/ <-'
+ * manifest lines -> LoadScenes -> LiftScenes -> ResolveAmbiguity -> GenerateQa -> MixGate -> qa/
+ *   `- image-only lines -> Perceive  -'  scenes/ <-'     general mix (--mixInput) -'  reserve/, accounting/
+ * urls: | watch: | kafka: | pubsub: -> IngestImages (fetch, dedupe) -> [--until=fetch] images/
+ *                                      (full run: -> PerceiveImages -> LiftScenes ...; needs --models)
+ * without the perception models: image-only lines are dead letters (missing_model); image-stream
+ * inputs stop at start-up naming the missing roles
  * every stage's dead letters -> deadletters/
  * </pre>
+ *
+ * <p>Unbounded runs window every output into fixed windows of {@code --windowSize} (late data up to
+ * {@code --allowedLateness}, written in late panes) and write a fixed number of shards per window,
+ * so files appear while the stream runs.
  */
 public final class SpatialVqaPipeline {
   private SpatialVqaPipeline() {}
@@ -80,36 +94,119 @@ public final class SpatialVqaPipeline {
   }
 
   /** The graph's inputs: whichever entries the run has (null when absent). */
-  public record Inputs(PCollection<ManifestLine> manifestLines) {}
+  public record Inputs(
+      PCollection<ManifestLine> manifestLines,
+      PCollection<FetchedImage> images,
+      PCollection<DeadLetter> ingestDeadLetters) {
+    public Inputs(PCollection<ManifestLine> manifestLines) {
+      this(manifestLines, null, null);
+    }
+  }
 
-  /** The graph's outputs, before the sinks. */
+  /** The graph's outputs, before the sinks ({@code images} only in ingest-only runs). */
   public record Outputs(
-      PCollection<SceneRecord> scenes, PCollection<QaRecord> qa, PCollection<DeadLetter> deadLetters) {}
+      PCollection<SceneRecord> scenes,
+      PCollection<QaRecord> qa,
+      PCollection<DeadLetter> deadLetters,
+      PCollection<FetchedImage> images) {
+    public Outputs(
+        PCollection<SceneRecord> scenes, PCollection<QaRecord> qa, PCollection<DeadLetter> deadLetters) {
+      this(scenes, qa, deadLetters, null);
+    }
+  }
+
+  /** How unbounded outputs are windowed before the sinks. */
+  public record Streaming(Duration windowSize, Duration allowedLateness, int shards) implements Serializable {
+    public static Streaming defaults() {
+      return new Streaming(Duration.standardMinutes(1), Duration.standardDays(1), 1);
+    }
+
+    public static Streaming from(SpatialVqaOptions o) {
+      if (o.getStreamingShards() < 1) {
+        throw new IllegalArgumentException("--streamingShards must be >= 1, got " + o.getStreamingShards());
+      }
+      return new Streaming(
+          ImageIngest.windowSize(o),
+          ImageIngest.duration("allowedLateness", o.getAllowedLateness()),
+          o.getStreamingShards());
+    }
+  }
+
+  /** Image-stream input kinds (crawl records or shards, through fetch). */
+  static boolean isImageInput(String kind) {
+    return IngestImages.KINDS.contains(kind);
+  }
 
   /** The name of the run's last per-input stage (what the ledger balances against). */
   public static String lastStage(SpatialVqaOptions o) {
-    return "scenes";
+    return ImageIngest.untilFetch(o) ? "images" : "scenes";
   }
 
   /** Whether the run's inputs are bounded (a bounded run ends and writes summary.json). */
   public static boolean isBounded(SpatialVqaOptions o) {
-    return InputSpec.parse(o.getInput()).kind().equals("manifest");
+    String kind = InputSpec.parse(o.getInput()).kind();
+    return kind.equals("manifest") || kind.equals("urls");
+  }
+
+  /**
+   * Checks at start-up that the run can be built: image-stream inputs need perception models for
+   * a full run, or {@code --until=fetch}.
+   */
+  public static void checkRunnable(SpatialVqaOptions o) {
+    InputSpec in = InputSpec.parse(o.getInput());
+    boolean untilFetch = ImageIngest.untilFetch(o);
+    if (untilFetch && !isImageInput(in.kind())) {
+      throw new IllegalArgumentException(
+          "--until=fetch applies to image inputs (" + IngestImages.KINDS + "), not " + in.kind() + ":");
+    }
+    if (isImageInput(in.kind()) && !untilFetch) {
+      requirePerception(PerceptionSettings.from(o), in.kind() + ":" + in.value());
+    }
   }
 
   /** Sources + graph + sinks, from options. */
   public static Outputs build(Pipeline p, SpatialVqaOptions o) {
+    checkRunnable(o);
     InputSpec in = InputSpec.parse(o.getInput());
     Config cfg = Config.from(o);
     Inputs inputs;
-    switch (in.kind()) {
-      case "manifest" -> inputs = new Inputs(p.apply("ReadManifest", ReadManifest.from(in.value())));
-      default ->
-          throw new IllegalArgumentException(
-              "input kind '" + in.kind() + "' is not available in this build; use manifest:PATH");
+    if (in.kind().equals("manifest")) {
+      inputs = new Inputs(p.apply("ReadManifest", ReadManifest.from(in.value())));
+    } else if (isImageInput(in.kind())) {
+      PCollectionTuple ingested =
+          p.apply("IngestImages", ImageIngest.source(in.kind(), in.value(), o));
+      inputs = new Inputs(null, ingested.get(IngestImages.IMAGES), ingested.get(DeadLetters.TAG));
+    } else {
+      throw new IllegalArgumentException(
+          "input kind '" + in.kind() + "' is not available in this build");
     }
-    Outputs out = process(inputs, cfg);
-    write(out, o.getOutput());
+    Outputs out = ImageIngest.untilFetch(o) ? untilFetch(inputs) : mix(process(inputs, cfg), o);
+    write(out, o.getOutput(), Streaming.from(o));
     return out;
+  }
+
+  /** Ingest-only graph ({@code --until=fetch}): the images are the last per-input stage. */
+  public static Outputs untilFetch(Inputs in) {
+    if (in.images() == null) {
+      throw new IllegalArgumentException("--until=fetch needs an image input");
+    }
+    return new Outputs(null, null, in.ingestDeadLetters(), in.images());
+  }
+
+  /**
+   * The mix gate between the graph and the QA sink ({@link MixStage}): the returned outputs' QA are
+   * the admitted ones (for {@code OUTPUT/qa}) and their dead letters include the general mix's; the
+   * reserve and the accounting are written under {@code OUTPUT/reserve} and
+   * {@code OUTPUT/accounting}.
+   */
+  static Outputs mix(Outputs out, SpatialVqaOptions o) {
+    dev.spatialvqa.mix.MixGate.Result mixed = MixStage.apply(out.qa(), o);
+    MixStage.writeSideOutputs(mixed, o.getOutput(), o);
+    PCollection<DeadLetter> dead =
+        PCollectionList.of(out.deadLetters())
+            .and(mixed.deadLetters())
+            .apply("DeadLettersWithMix", Flatten.pCollections());
+    return new Outputs(out.scenes(), MixStage.windowed(mixed.admitted(), o, "WindowAdmittedQa"), dead);
   }
 
   /** The processing graph between the IO seams. */
@@ -120,6 +217,16 @@ public final class SpatialVqaPipeline {
     if (in.manifestLines() != null) {
       p = in.manifestLines().getPipeline();
       perceived.add(loadAndPerceive(in.manifestLines(), cfg, dead));
+    }
+    if (in.images() != null) {
+      p = in.images().getPipeline();
+      requirePerception(cfg.perception(), "of images");
+      if (in.ingestDeadLetters() != null) {
+        dead.add(in.ingestDeadLetters());
+      }
+      PCollectionTuple seen = in.images().apply("PerceiveImages", cfg.perception().perceive());
+      perceived.add(seen.get(Perceive.SCENES));
+      dead.add(seen.get(DeadLetters.TAG));
     }
     if (p == null) {
       throw new IllegalArgumentException("the run has no input");
@@ -137,6 +244,25 @@ public final class SpatialVqaPipeline {
     PCollection<DeadLetter> deadLetters =
         PCollectionList.of(dead).apply("AllDeadLetters", Flatten.pCollections());
     return new Outputs(scenes, qa, deadLetters);
+  }
+
+  /**
+   * Image-stream inputs yield images without depth or objects: a full run needs the perception
+   * models. Throws at start-up naming the missing roles, how to supply them, and --until=fetch.
+   */
+  static void requirePerception(PerceptionSettings perception, String input) {
+    PerceptionSettings ps = perception != null
+        ? perception
+        : new PerceptionSettings(null, dev.spatialvqa.models.ModelPool.Settings.cpu(),
+            dev.spatialvqa.perception.Batching.defaults(), true, 60.0);
+    if (!ps.missing().isEmpty()) {
+      try {
+        ps.requireModels(input);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(e.getMessage()
+            + " Or run ingest only with --until=fetch (writes OUTPUT/images/ and the ledger).", e);
+      }
+    }
   }
 
   /**
@@ -163,16 +289,66 @@ public final class SpatialVqaPipeline {
 
   /** The sinks: Avro shards under OUTPUT/scenes, OUTPUT/qa and OUTPUT/deadletters. */
   public static void write(Outputs out, String output) {
-    out.scenes()
-        .apply("WriteScenes", WriteAvro.of(SceneRecord.class, WriteAvro.child(output, "scenes")));
-    out.qa()
-        .apply("CountQa", CountAs.counter("records.qa"))
-        .apply("WriteQa", WriteAvro.of(QaRecord.class, WriteAvro.child(output, "qa")));
-    out.deadLetters()
+    write(out, output, Streaming.defaults());
+  }
+
+  /**
+   * The sinks; unbounded outputs are windowed first. Ingest-only runs write OUTPUT/images
+   * (ImageRecord shards, bytes under OUTPUT/images/blobs/) instead of scenes and qa.
+   */
+  public static void write(Outputs out, String output, Streaming streaming) {
+    if (out.scenes() != null) {
+      windowed(out.scenes(), "Scenes", streaming)
+          .apply("WriteScenes", WriteAvro.of(SceneRecord.class, WriteAvro.child(output, "scenes"))
+              .withStreamingShards(streaming.shards()));
+    }
+    if (out.qa() != null) {
+      windowed(out.qa(), "Qa", streaming)
+          .apply("CountQa", CountAs.counter("records.qa"))
+          .apply("WriteQa", WriteAvro.of(QaRecord.class, WriteAvro.child(output, "qa"))
+              .withStreamingShards(streaming.shards()));
+    }
+    if (out.images() != null) {
+      String images = WriteAvro.child(output, "images");
+      PCollection<ImageRecord> records =
+          out.images()
+              .apply("StoreImages", StoreImageBlobs.to(WriteAvro.child(images, "blobs")))
+              .apply("CountImages", CountAs.counter(Ledger.OUT + "images"));
+      windowed(records, "Images", streaming)
+          .apply("WriteImages", WriteAvro.of(ImageRecord.class, images).withStreamingShards(streaming.shards()));
+    }
+    windowed(out.deadLetters(), "DeadLetters", streaming)
         .apply("CountDeadLetters", CountAs.counter("records.dead_letters"))
         .apply(
             "WriteDeadLetters",
-            WriteAvro.of(DeadLetter.class, WriteAvro.child(output, "deadletters")));
+            WriteAvro.of(DeadLetter.class, WriteAvro.child(output, "deadletters"))
+                .withStreamingShards(streaming.shards()));
+  }
+
+  /**
+   * Unbounded: fixed windows of the window size, fired when the watermark passes the window's end
+   * and again for late data (one pane per window size of processing time) until the allowed
+   * lateness ends. Bounded, or already windowed/triggered upstream (e.g. the mix gate's admitted
+   * QA): unchanged.
+   */
+  static <T> PCollection<T> windowed(PCollection<T> pc, String name, Streaming s) {
+    if (pc.isBounded() == PCollection.IsBounded.BOUNDED) {
+      return pc;
+    }
+    var ws = pc.getWindowingStrategy();
+    if (!(ws.getWindowFn() instanceof org.apache.beam.sdk.transforms.windowing.GlobalWindows)
+        || !(ws.getTrigger() instanceof org.apache.beam.sdk.transforms.windowing.DefaultTrigger)) {
+      return pc;
+    }
+    return pc.apply(
+        "Window" + name,
+        Window.<T>into(FixedWindows.of(s.windowSize()))
+            .triggering(
+                AfterWatermark.pastEndOfWindow()
+                    .withLateFirings(
+                        AfterProcessingTime.pastFirstElementInPane().plusDelayOf(s.windowSize())))
+            .withAllowedLateness(s.allowedLateness())
+            .discardingFiredPanes());
   }
 
   /** Manifest lines with an image only need a depth model and object perception. */

@@ -106,6 +106,54 @@ class PerceptionJobTest {
   }
 
   @Test
+  void imageStreamInputIsPerceivedIntoScenes(TestPipeline p, @TempDir Path dir) throws Exception {
+    byte[] jpeg = java.nio.file.Files.readAllBytes(Fixtures.bundledDir().resolve("sunrgbd-000002/image.jpg"));
+    dev.spatialvqa.schemas.FetchedImage img = dev.spatialvqa.schemas.FetchedImage.newBuilder()
+        .setUrl("http://127.0.0.1/room.jpg")
+        .setContentHash(dev.spatialvqa.models.ModelResolver.sha256(jpeg))
+        .setFormat("jpeg").setWidth(730).setHeight(530)
+        .setBytes(java.nio.ByteBuffer.wrap(jpeg))
+        .setFocalLength35mm(28.0)
+        .build();
+    PerceptionSettings perception = new PerceptionSettings(
+        PerceptionTestModels.config(dir, false), ModelPool.Settings.cpu().withThreads(1, 1),
+        new Batching(4, Duration.standardSeconds(1), 2), false, 60.0);
+
+    SpatialVqaPipeline.Outputs out = SpatialVqaPipeline.process(
+        new SpatialVqaPipeline.Inputs(null,
+            p.apply("Images", org.apache.beam.sdk.transforms.Create.of(img)
+                .withCoder(org.apache.beam.sdk.extensions.avro.coders.AvroCoder.specific(
+                    dev.spatialvqa.schemas.FetchedImage.class))),
+            null),
+        SpatialVqaPipeline.Config.defaults().withPerception(perception));
+
+    PAssert.that(out.scenes()).satisfies(all -> {
+      List<String> ids = new ArrayList<>();
+      all.forEach(s -> {
+        ids.add(s.getSceneId());
+        assertEquals("exif", s.getIntrinsicsSource().toString());
+        assertEquals(730, s.getImageWidth());
+      });
+      assertEquals(List.of(img.getContentHash()), ids);
+      return null;
+    });
+    PAssert.that(out.deadLetters()).empty();
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void imageStreamWithoutModelsStopsAtStartUp() {
+    dev.spatialvqa.options.SpatialVqaOptions o = org.apache.beam.sdk.options.PipelineOptionsFactory
+        .fromArgs("--input=urls:/data/crawl.jsonl", "--output=/tmp/x")
+        .as(dev.spatialvqa.options.SpatialVqaOptions.class);
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> SpatialVqaPipeline.checkRunnable(o));
+    assertTrue(e.getMessage().contains("input urls:/data/crawl.jsonl needs perception"), e.getMessage());
+    assertTrue(e.getMessage().contains("[clip_vision, clip_text, depth, detector]"), e.getMessage());
+    assertTrue(e.getMessage().contains("--until=fetch"), e.getMessage());
+  }
+
+  @Test
   void missingModelsAreNamedWithHowToSupplyThem() {
     PerceptionSettings none = new PerceptionSettings(null, ModelPool.Settings.cpu(), Batching.defaults(), true, 60.0);
     assertEquals(java.util.List.of("clip_vision", "clip_text", "depth", "detector"),

@@ -21,6 +21,9 @@ public final class TemplateValidator {
   public static final Set<String> KNOWN_PLACEHOLDERS = Set.of("[A]", "[B]", "[X]", "[C]", "[O]");
   private static final Pattern BRACKETED = Pattern.compile("\\[[^\\[\\]]*\\]");
   private static final Pattern ID = Pattern.compile("[a-z][a-z0-9_]*");
+  /** Questions must not name a unit: the answer's unit system is chosen per question. */
+  private static final Pattern UNIT_WORD =
+      Pattern.compile("(?i)\\b(meters?|metres?|centimeters?|centimetres?|cm|feet|foot|inch(es)?)\\b");
 
   private TemplateValidator() {}
 
@@ -101,6 +104,9 @@ public final class TemplateValidator {
     checkDuplicates(id, "questions", t.questions(), p);
     for (String q : t.questions()) {
       checkText(id, q, p);
+      if (UNIT_WORD.matcher(q).find()) {
+        p.add(id + ": question names a unit (answers choose metric or imperial): " + q);
+      }
       for (String o : objects) {
         if (count(q, o) != 1) {
           p.add(id + ": question must use " + o + " exactly once: " + q);

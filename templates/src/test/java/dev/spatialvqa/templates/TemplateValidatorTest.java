@@ -106,6 +106,12 @@ class TemplateValidatorTest {
   }
 
   @Test
+  void questionNamingAUnitFails() throws IOException {
+    List<String> p = problems(valid().replace("Question 5: is [A] left of [B]?", "Question 5: is [A] 2 meters left of [B]?"));
+    assertTrue(p.stream().anyMatch(s -> s.contains("names a unit")), p.toString());
+  }
+
+  @Test
   void unbalancedBracketFails() throws IOException {
     List<String> p = problems(valid().replace("Yes 2, [A] is.", "Yes 2, [A is."));
     assertTrue(p.stream().anyMatch(s -> s.contains("unbalanced bracket")), p.toString());

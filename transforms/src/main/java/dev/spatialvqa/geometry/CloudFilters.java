@@ -88,7 +88,7 @@ public final class CloudFilters {
       if (labels[i] != -2) {
         continue;
       }
-      buf = index.within(in.x(i), in.y(i), in.z(i), eps, buf, count);
+      buf = index.withinPoint(i, eps, buf, count);
       if (count[0] < minPoints) {
         labels[i] = -1;
         continue;
@@ -98,7 +98,7 @@ public final class CloudFilters {
       queue[tail++] = i;
       while (head < tail) {
         int p = queue[head++];
-        buf = index.within(in.x(p), in.y(p), in.z(p), eps, buf, count);
+        buf = index.withinPoint(p, eps, buf, count);
         if (count[0] < minPoints) {
           continue; // border point: in the cluster, does not expand it
         }

@@ -67,16 +67,4 @@ public final class Points {
     }
     return p;
   }
-
-  /** p' = R p + t for each point (R row-major 3x3). */
-  public Points transform(double[] r, double[] t) {
-    Points p = new Points(size);
-    for (int i = 0; i < size; i++) {
-      int o = i * 3;
-      double x = xyz[o], y = xyz[o + 1], z = xyz[o + 2];
-      p.add(r[0] * x + r[1] * y + r[2] * z + t[0], r[3] * x + r[4] * y + r[5] * z + t[1],
-          r[6] * x + r[7] * y + r[8] * z + t[2]);
-    }
-    return p;
-  }
 }

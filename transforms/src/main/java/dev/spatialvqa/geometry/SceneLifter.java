@@ -9,12 +9,14 @@ import java.util.Map;
 /**
  * Lifts a scene's 2D objects to metric 3D boxes in a gravity-aligned frame: back-projection,
  * per-object clouds, denoising, gravity from horizontal support planes, canonical frame, boxes.
- * Pure Java (no Beam). Not thread-safe unless stated; create one per DoFn instance.
+ * Pure Java (no Beam). Thread-safe: it holds only its configuration (each call seeds its own
+ * RANSAC sampler from {@link LiftConfig#seed()}, so the same input gives the same output).
  *
  * <p>Per object: the masked pixels (or, for a box-only object, the box's pixels minus the support
  * plane, split by depth clustering into object and background, see {@link DepthClusters}) are read
  * with an even pixel stride (at most {@link LiftConfig#maxPixelsPerObject()}), back-projected, moved
- * to the canonical frame, voxel-downsampled (the voxel grows until at most
+ * to the canonical frame, voxel-downsampled (2 cm, finer for objects under 0.8 m across; the voxel
+ * grows until at most
  * {@link LiftConfig#maxPointsPerObject()} remain), cleaned by statistical outlier removal (k nearest
  * neighbours within two voxels), and reduced by DBSCAN (eps = max(clusterEpsM, 2.5 voxels,
  * 0.004 z^2)) to its largest cluster plus the clusters at least 2% of that one's size (occluders
@@ -44,6 +46,8 @@ public final class SceneLifter {
   static final double LEG_GAP_SHARE = 0.25;
   /** Share of an object's bottom columns that must be hidden for {@code groundContact}. */
   static final double OCCLUDED_SHARE = 0.6;
+  /** The finest voxel used for small objects, metres. */
+  static final double MIN_VOXEL_M = 0.005;
   /** Clusters at least this share of the largest one are kept as parts of the object. */
   static final double CLUSTER_SHARE = 0.02;
   /** DBSCAN eps grows with depth squared like depth quantisation does (7 cm steps at 5 m, Kinect). */
@@ -188,6 +192,7 @@ public final class SceneLifter {
     float[] d = depth.metres();
     double lo = config.minDepthM(), hi = config.maxDepthM();
     Points cloud = new Points(1024);
+    double[] fr = frame.r(), ft = frame.t();
     float[] camZ = useMask ? null : new float[256];
     int[] pix = useMask ? null : new int[256];
     int n = 0;
@@ -208,9 +213,11 @@ public final class SceneLifter {
           continue;
         }
         double x = (u - k.cx()) / k.fx() * z, y = (v - k.cy()) / k.fy() * z;
-        double[] p = frame.apply(x, y, z);
+        double px = fr[0] * x + fr[1] * y + fr[2] * z + ft[0];
+        double py = fr[3] * x + fr[4] * y + fr[5] * z + ft[1];
+        double pz = fr[6] * x + fr[7] * y + fr[8] * z + ft[2];
         if (!useMask) {
-          if (planes.supportHeightM() != null && p[2] < supportBand(z)) {
+          if (planes.supportHeightM() != null && pz < supportBand(z)) {
             continue; // the floor under a box-only object is not the object
           }
           if (n == camZ.length) {
@@ -221,7 +228,7 @@ public final class SceneLifter {
           pix[n] = idx;
           n++;
         }
-        cloud.add(p[0], p[1], p[2]);
+        cloud.add(px, py, pz);
       }
     }
     double medianDepth = medianDepth(depth, k, frame, cloud);
@@ -237,7 +244,7 @@ public final class SceneLifter {
       }
     }
     double[] voxel = new double[1];
-    Points pts = CloudFilters.voxelDownsampleCapped(cloud, config.voxelSizeM(), config.maxPointsPerObject(), voxel);
+    Points pts = CloudFilters.voxelDownsampleCapped(cloud, startVoxel(cloud), config.maxPointsPerObject(), voxel);
     double radius = Math.max(config.clusterEpsM(), 2.5 * voxel[0]);
     if (pts.size() > config.outlierNeighbours()) {
       // k nearest neighbours on a voxelised surface lie within about two voxels
@@ -334,6 +341,33 @@ public final class SceneLifter {
     oe[2] = top;
     return new LiftedObject(box.objectId(), box.caption(), box.numPoints(), frame.inverse(center), center, extent,
         box.headingRad(), oc, oe, box.maskSource(), box.box2dXyxy());
+  }
+
+  /**
+   * The first voxel edge for an object: {@link LiftConfig#voxelSizeM()}, or finer for a small
+   * object (1/40 of its raw 5..95th percentile diagonal, at least {@link #MIN_VOXEL_M}), so a cup
+   * keeps enough points to be measured instead of falling under the minimum point count.
+   */
+  private double startVoxel(Points cloud) {
+    int n = cloud.size();
+    if (n == 0) {
+      return config.voxelSizeM();
+    }
+    int step = Math.max(1, n / 400);
+    int m = (n + step - 1) / step;
+    double[] x = new double[m], y = new double[m], z = new double[m];
+    for (int i = 0, j = 0; i < n && j < m; i += step, j++) {
+      x[j] = cloud.x(i);
+      y[j] = cloud.y(i);
+      z[j] = cloud.z(i);
+    }
+    Arrays.sort(x);
+    Arrays.sort(y);
+    Arrays.sort(z);
+    double dx = percentile(x, 95) - percentile(x, 5), dy = percentile(y, 95) - percentile(y, 5);
+    double dz = percentile(z, 95) - percentile(z, 5);
+    double diag = Math.sqrt(dx * dx + dy * dy + dz * dz);
+    return Math.max(Math.min(MIN_VOXEL_M, config.voxelSizeM()), Math.min(config.voxelSizeM(), diag / 40));
   }
 
   /** {u0, v0, u1, v1} of the set bits, or null when none is set. */

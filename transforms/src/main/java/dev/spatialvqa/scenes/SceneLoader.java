@@ -1,6 +1,10 @@
 package dev.spatialvqa.scenes;
 
+import dev.spatialvqa.fetch.FetchException;
+import dev.spatialvqa.fetch.ImageProbe;
+import dev.spatialvqa.fetch.ProbeResult;
 import dev.spatialvqa.geometry.CameraIntrinsics;
+import dev.spatialvqa.geometry.IntrinsicsEstimator;
 import dev.spatialvqa.geometry.MaskBits;
 import dev.spatialvqa.runtime.EngineInfo;
 import dev.spatialvqa.schemas.FetchedImage;
@@ -46,9 +50,16 @@ public final class SceneLoader {
       throws InputException, IOException {
     String imageUri = resolve(manifestUri, e.image());
     byte[] imageBytes = reader.read(imageUri, MAX_FILE_BYTES);
-    BufferedImage image = Images.decode(imageBytes, "image " + imageUri, "undecodable_image");
-    int w = image.getWidth();
-    int h = image.getHeight();
+    ProbeResult probe;
+    try {
+      probe = probe().probe(imageBytes);
+    } catch (FetchException ex) {
+      throw new InputException(
+          "pixel_bomb".equals(ex.reason()) ? "too_large" : "undecodable_image",
+          "image " + imageUri + ": " + ex.getMessage(), ex);
+    }
+    int w = probe.width();
+    int h = probe.height();
     String hash = Images.sha256(imageBytes);
 
     Intrinsics k = null;
@@ -71,7 +82,9 @@ public final class SceneLoader {
               .setSceneId(e.sceneId())
               .setIntrinsics(k)
               .setContentHash(hash)
-              .setFormat(formatOf(imageBytes))
+              .setFormat(probe.format().id())
+              .setExifOrientation(probe.exifOrientation())
+              .setFocalLength35mm(probe.focalLength35mm())
               .setWidth(w)
               .setHeight(h)
               .setBytes(ByteBuffer.wrap(imageBytes))
@@ -79,9 +92,10 @@ public final class SceneLoader {
               .build());
     }
     if (k == null) {
-      CameraIntrinsics d = DefaultIntrinsics.forImage(w, h);
+      IntrinsicsEstimator.Estimate est = IntrinsicsEstimator.estimate(w, h, probe.focalLength35mm());
+      CameraIntrinsics d = est.intrinsics();
       k = new Intrinsics(d.fx(), d.fy(), d.cx(), d.cy());
-      kSource = IntrinsicsSource.default_fov;
+      kSource = IntrinsicsSource.valueOf(est.source());
     }
 
     String depthUri = resolve(manifestUri, e.depth());
@@ -173,22 +187,12 @@ public final class SceneLoader {
     return base + path;
   }
 
-  static String formatOf(byte[] b) {
-    if (b.length >= 3 && (b[0] & 0xff) == 0xFF && (b[1] & 0xff) == 0xD8) {
-      return "jpeg";
-    }
-    if (b.length >= 8 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') {
-      return "png";
-    }
-    if (b.length >= 12 && b[0] == 'R' && b[1] == 'I' && b[2] == 'F' && b[3] == 'F' && b[8] == 'W') {
-      return "webp";
-    }
-    if (b.length >= 3 && b[0] == 'G' && b[1] == 'I' && b[2] == 'F') {
-      return "gif";
-    }
-    if (b.length >= 2 && b[0] == 'B' && b[1] == 'M') {
-      return "bmp";
-    }
-    return "unknown";
+  private static ImageProbe probe() {
+    return PROBE;
   }
+
+  /** Pixel cap for manifest images (decompression bombs), checked from the header before decoding. */
+  public static final long MAX_PIXELS = 100_000_000L;
+
+  private static final ImageProbe PROBE = new ImageProbe(MAX_PIXELS);
 }

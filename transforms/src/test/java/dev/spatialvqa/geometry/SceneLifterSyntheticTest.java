@@ -133,6 +133,39 @@ class SceneLifterSyntheticTest {
     return Stream.of(Arguments.of(0, 0), Arguments.of(20, 10), Arguments.of(30, 30), Arguments.of(30, -30));
   }
 
+  /** The largest plane in view is a wall (VQASynth's failure mode); the floor must still win. */
+  @Test
+  void aWallFillingMostOfTheViewIsNeverTheFloor() {
+    SyntheticScene scene = new SyntheticScene();
+    scene.pitchDownDeg = 8;
+    scene.rollDeg = 25;
+    scene.walls.add(new SyntheticScene.Wall(0, 2.6, 0, -1));
+    scene.boxes.add(new SyntheticScene.Box("crate", 0.2, 2.0, 0.45, 0.45, 0.45, 0.3));
+    SyntheticScene.Rendered r = scene.render();
+    long floorPixels = 0, wallPixels = 0;
+    double[] rw = scene.cameraToWorld();
+    for (int v = 0; v < scene.height; v++) {
+      for (int u = 0; u < scene.width; u++) {
+        double dy = (v - (scene.height - 1) / 2.0) / scene.f, dx = (u - (scene.width - 1) / 2.0) / scene.f;
+        double wz = rw[6] * dx + rw[7] * dy + rw[8];
+        double wy = rw[3] * dx + rw[4] * dy + rw[5];
+        boolean floorFirst = wz < 0 && scene.cameraHeight / -wz * wy < 2.6;
+        if (floorFirst) {
+          floorPixels++;
+        } else {
+          wallPixels++;
+        }
+      }
+    }
+    assertTrue(wallPixels > 2 * floorPixels, "the wall dominates: " + wallPixels + " vs " + floorPixels);
+
+    LiftResult res = lifter.lift(r.depth(), r.intrinsics(), r.objects(), null);
+
+    assertTrue(res.canonicalized());
+    assertTrue(Linalg.angleDeg(res.gravityUpCamera(), r.upCamera()) <= 3);
+    assertEquals(scene.cameraHeight, res.cameraHeightM(), 0.1);
+  }
+
   @Test
   void givenGravityIsUsedAndTheFloorStillFound() {
     SyntheticScene scene = SyntheticScene.room();
@@ -186,10 +219,11 @@ class SceneLifterSyntheticTest {
   }
 
   @Test
-  void smallObjectIsFilteredWithAReason() {
+  void tinyObjectIsFilteredWithAReasonWhileASmallOneIsMeasured() {
     SyntheticScene scene = SyntheticScene.room();
     scene.pitchDownDeg = 15;
     scene.boxes.add(new SyntheticScene.Box("pebble", 0.8, 1.8, 0.04, 0.04, 0.04, 0));
+    scene.boxes.add(new SyntheticScene.Box("cup", -0.4, 1.9, 0.1, 0.1, 0.12, 0));
     SyntheticScene.Rendered r = scene.render();
 
     LiftResult res = lifter.lift(r.depth(), r.intrinsics(), r.objects(), null);
@@ -197,5 +231,8 @@ class SceneLifterSyntheticTest {
     assertTrue(res.filteredObjects().contains(new LiftResult.FilteredObject("pebble", "too_few_points")),
         res.filteredObjects().toString());
     assertTrue(res.objects().stream().noneMatch(o -> o.objectId().equals("pebble")));
+    LiftedObject cup = find(res, "cup"); // a finer voxel keeps a small object measurable
+    assertTrue(cup.numPoints() >= LiftConfig.defaults().minPoints());
+    assertEquals(0.12, cup.extent()[2], 0.024);
   }
 }

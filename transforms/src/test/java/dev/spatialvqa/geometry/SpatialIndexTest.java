@@ -34,6 +34,10 @@ class SpatialIndexTest {
       int[] want = java.util.stream.IntStream.range(0, p.size())
           .filter(j -> dist(p, q, j) <= radius).toArray();
       assertArrayEquals(want, got, "query " + q);
+      buf = index.withinPoint(q, radius, buf, count);
+      int[] got2 = Arrays.copyOf(buf, count[0]);
+      Arrays.sort(got2);
+      assertArrayEquals(want, got2, "point query " + q);
     }
   }
 

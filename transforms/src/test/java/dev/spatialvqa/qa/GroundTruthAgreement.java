@@ -17,6 +17,8 @@ final class GroundTruthAgreement {
   int qualitativeBeyondMargin;
   int qualitativeAgree;
   int qualitativeWithinMargin;
+  /** tie answers ("about the same") on pairs whose ground-truth difference is beyond the margin */
+  int qualitativeTieOnDecisive;
   int quantitative;
   int within08to125;
   int within05to2;
@@ -56,6 +58,9 @@ final class GroundTruthAgreement {
         }
         if (agree) {
           s.qualitativeAgree++;
+        } else if (r.getTie()) {
+          s.qualitativeTieOnDecisive++;
+          s.disagreements.put(r.getQaId().substring(0, 8), "(tie) " + type + " " + r.getObjectRefs() + ": " + r.getAnswer());
         } else {
           s.disagreements.put(r.getQaId().substring(0, 8), type + " " + r.getObjectRefs() + ": " + r.getAnswer());
         }
@@ -219,6 +224,7 @@ final class GroundTruthAgreement {
     qualitativeBeyondMargin += o.qualitativeBeyondMargin;
     qualitativeAgree += o.qualitativeAgree;
     qualitativeWithinMargin += o.qualitativeWithinMargin;
+    qualitativeTieOnDecisive += o.qualitativeTieOnDecisive;
     quantitative += o.quantitative;
     within08to125 += o.within08to125;
     within05to2 += o.within05to2;
@@ -228,6 +234,15 @@ final class GroundTruthAgreement {
 
   double qualitativeAgreement() {
     return qualitativeBeyondMargin == 0 ? 1.0 : qualitativeAgree / (double) qualitativeBeyondMargin;
+  }
+
+  /**
+   * Agreement of the confident answers (tie answers are abstentions: with the SKIP tie policy they
+   * would not be asked at all).
+   */
+  double confidentAgreement() {
+    int confident = qualitativeBeyondMargin - qualitativeTieOnDecisive;
+    return confident == 0 ? 1.0 : qualitativeAgree / (double) confident;
   }
 
   double tightShare() {
@@ -241,8 +256,8 @@ final class GroundTruthAgreement {
   @Override
   public String toString() {
     return String.format(
-        "qualitative: %d/%d agree beyond the margin (%d within it); quantitative: %d/%d in [0.8x,1.25x], %d/%d in [0.5x,2x]; direction within 1 h: %d/%d",
-        qualitativeAgree, qualitativeBeyondMargin, qualitativeWithinMargin, within08to125, quantitative,
+        "qualitative: %d/%d agree beyond the margin (%d of the rest are tie answers; %d pairs within the margin); quantitative: %d/%d in [0.8x,1.25x], %d/%d in [0.5x,2x]; direction within 1 h: %d/%d",
+        qualitativeAgree, qualitativeBeyondMargin, qualitativeTieOnDecisive, qualitativeWithinMargin, within08to125, quantitative,
         within05to2, quantitative, directionWithin1h, direction);
   }
 }

@@ -122,7 +122,22 @@ class SceneLoaderTest {
     PerceivedScene s =
         ((SceneLoader.Scene) loader.load(ManifestParser.parse(noK), bundled().toString(), null)).scene();
     assertEquals(IntrinsicsSource.default_fov, s.getIntrinsicsSource());
-    double hfov = Math.toDegrees(2 * Math.atan((730 / 2.0) / s.getIntrinsics().getFx()));
+    double hfov = Math.toDegrees(2 * Math.atan((730 / 2.0) / s.getIntrinsics().getFx())); // 60 deg across the long side
     assertEquals(60.0, hfov, 1e-6);
+  }
+
+  @Test
+  void exifFocalLengthGivesIntrinsicsWhenTheManifestHasNone(@TempDir Path dir) throws Exception {
+    // a 730x530 depth map of zeros (all holes) beside a JPEG whose EXIF says 28 mm equivalent
+    Files.write(dir.resolve("img.jpg"), dev.spatialvqa.testing.TestImages.jpegWithExif(730, 530, 1, 28));
+    ImageIO.write(new BufferedImage(730, 530, BufferedImage.TYPE_USHORT_GRAY), "png", new File(dir.toFile(), "d.png"));
+    ManifestEntry e =
+        ManifestParser.parse(
+            "{\"scene_id\":\"exif\",\"image\":\"img.jpg\",\"depth\":\"d.png\",\"depth_scale_m\":0.001}");
+    PerceivedScene s =
+        ((SceneLoader.Scene) loader.load(e, dir.resolve("m.jsonl").toString(), null)).scene();
+    assertEquals(IntrinsicsSource.exif, s.getIntrinsicsSource());
+    double expected = 28 / Math.hypot(36, 24) * Math.hypot(730, 530);
+    assertEquals(expected, s.getIntrinsics().getFx(), 1e-6);
   }
 }

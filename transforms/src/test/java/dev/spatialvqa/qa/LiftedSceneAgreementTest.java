@@ -1,0 +1,109 @@
+package dev.spatialvqa.qa;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.spatialvqa.geometry.LiftConfig;
+import dev.spatialvqa.geometry.SceneLifter;
+import dev.spatialvqa.io.BeamBlobReader;
+import dev.spatialvqa.lift.LiftScenes;
+import dev.spatialvqa.schemas.PerceivedScene;
+import dev.spatialvqa.schemas.QaRecord;
+import dev.spatialvqa.schemas.SceneObject;
+import dev.spatialvqa.schemas.SceneRecord;
+import dev.spatialvqa.scenes.ManifestParser;
+import dev.spatialvqa.scenes.SceneLoader;
+import dev.spatialvqa.templates.TemplateCatalog;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 4's "done when", end to end on real data: the bundled SUN RGB-D scenes are loaded and
+ * lifted by the real geometry ({@link SceneLoader}: masks from instances.png, depth_mm.png in mm,
+ * the manifest's intrinsics; {@link SceneLifter}: gravity estimated), QA is generated from the
+ * estimated boxes, and every answer is recomputed from the ground-truth boxes of
+ * {@code ground_truth.json} with independent definitions ({@link GroundTruthAgreement}).
+ *
+ * <p>Asserted: at least 95% of the qualitative answers agree with the ground truth on pairs whose
+ * ground-truth difference is beyond the tie margin (strictly, tie answers counted as misses; and
+ * of the confident answers), and the demo's settings ask every catalog type on these scenes. The quantitative bar of the issue (90% within [0.8x, 1.25x]) is NOT met by the
+ * current geometry: the lifted boxes cover the visible surfaces while the ground truth is amodal
+ * (see data/README.md: occluded night stand, dresser cut by the image edge, boxes including
+ * headboards), so the quantitative shares are asserted as regression floors below the measured
+ * level and printed in full.
+ */
+class LiftedSceneAgreementTest {
+  /** Objects data/README.md flags as unreliable ground truth for visible-surface boxes. */
+  static final Set<String> README_CAVEATS = Set.of("sunrgbd-000001/2", "sunrgbd-000001/5");
+
+  @Test
+  void liftedScenesAgreeWithGroundTruth() throws Exception {
+    Path manifest = Path.of(getClass().getResource("/sunrgbd-dev/manifest.jsonl").toURI());
+    List<String> lines = Files.readAllLines(manifest);
+    SceneLoader loader = new SceneLoader(new BeamBlobReader());
+    SceneLifter lifter = new SceneLifter(LiftConfig.defaults());
+    QaGenerator g = new QaGenerator(QaConfig.defaults().withQaPerScene(400));
+    QaGenerator demo = new QaGenerator(QaConfig.defaults());
+    GroundTruthAgreement total = new GroundTruthAgreement();
+    GroundTruthAgreement withoutCaveats = new GroundTruthAgreement();
+    Set<String> demoTypes = new TreeSet<>();
+    for (String line : lines) {
+      PerceivedScene perceived =
+          assertInstanceOf(SceneLoader.Scene.class, loader.load(ManifestParser.parse(line), manifest.toString(), null)).scene();
+      SceneRecord lifted = LiftScenes.lift(lifter, perceived);
+      assertTrue(lifted.getCanonicalized(), lifted.getSceneId() + " not canonicalized");
+      List<SceneObject> objs = new ArrayList<>();
+      for (SceneObject o : lifted.getObjects()) {
+        objs.add(SceneObject.newBuilder(o).setReferringExpression("the " + o.getCaption()).build());
+      }
+      SceneRecord scene = SceneRecord.newBuilder(lifted).setObjects(objs).build();
+      GroundTruth gt = GroundTruth.load(scene.getSceneId());
+      List<QaRecord> qa = g.generate(scene);
+      GroundTruthAgreement s = GroundTruthAgreement.of(qa, gt, g);
+      System.out.println(scene.getSceneId() + " (lifted): " + s);
+      for (Map.Entry<String, String> e : s.disagreements.entrySet()) {
+        System.out.println("  disagree " + e.getValue());
+      }
+      for (Map.Entry<String, double[]> e : s.ratios.entrySet()) {
+        double r = e.getValue()[0] / e.getValue()[1];
+        if (r < 0.8 || r > 1.25) {
+          System.out.printf("  off %s est=%.3f gt=%.3f%n", e.getKey(), e.getValue()[0], e.getValue()[1]);
+        }
+      }
+      total.add(s);
+      List<QaRecord> clean = qa.stream()
+          .filter(r -> r.getObjectIds().stream().noneMatch(id -> README_CAVEATS.contains(scene.getSceneId() + "/" + id)))
+          .toList();
+      withoutCaveats.add(GroundTruthAgreement.of(clean, gt, g));
+      demo.generate(scene).forEach(r -> demoTypes.add(r.getQuestionType()));
+    }
+    System.out.println("both scenes (lifted): " + total);
+    System.out.printf("  qualitative: %.1f%% of confident answers agree, %.1f%% strict (tie answers as misses)%n",
+        100 * total.confidentAgreement(), 100 * total.qualitativeAgreement());
+    System.out.printf("  quantitative: %.1f%% in [0.8x,1.25x], %.1f%% in [0.5x,2x]%n", 100 * total.tightShare(), 100 * total.looseShare());
+    System.out.println("without the README's caveat objects: " + withoutCaveats);
+
+    assertTrue(total.qualitativeBeyondMargin >= 50, total.toString());
+    assertTrue(total.quantitative >= 30, total.toString());
+    // the issue's qualitative bar, strictly (tie answers on decisive pairs count as misses)
+    assertTrue(total.qualitativeAgreement() >= 0.95, total.toString());
+    assertTrue(total.confidentAgreement() >= 0.95, total.toString());
+    // regression floors (measured with the geometry of main at 2026-11-22 05:10: 70% in
+    // [0.8x, 1.25x], 92% in [0.5x, 2x]); the issue's 90% in [0.8x, 1.25x] is not met yet
+    assertTrue(total.tightShare() >= 0.60, total.toString());
+    assertTrue(total.looseShare() >= 0.85, total.toString());
+    assertTrue(total.directionWithin1h >= 0.8 * total.direction, total.toString());
+
+    // the demo's settings (defaults) ask every type of the catalog on these two scenes
+    Set<String> all = new TreeSet<>();
+    TemplateCatalog.bundled().types().forEach(t -> all.add(t.id()));
+    assertEquals(all, demoTypes);
+  }
+}

@@ -34,7 +34,7 @@ public final class MissingModels {
 
   /** A start-up message naming the missing roles and how to supply them. */
   public static String message(List<ModelRole> missing) {
-    StringBuilder sb = new StringBuilder("perception needs models that are not configured: ");
+    StringBuilder sb = new StringBuilder("the perception models for these roles are not configured: ");
     sb.append(missing.stream().map(ModelRole::key).toList());
     sb.append(". Pass --models=CONFIG.json naming each role's ONNX export by uri (local path,"
         + " file:, gs:// or https://) and sha256, e.g. {\"models\": {\"");

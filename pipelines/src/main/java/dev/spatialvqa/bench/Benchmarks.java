@@ -14,6 +14,7 @@ public final class Benchmarks {
     m.put("qa", QaGenerationBenchmark::new);
     m.put("mix", MixBenchmark::new);
     m.put("fetch", FetchBenchmark::new);
+    m.put("dedupe", DedupeBenchmark::new);
     m.put("model", ModelBenchmark::new);
     return m;
   }

@@ -1,6 +1,8 @@
 package dev.spatialvqa.pipeline;
 
 import dev.spatialvqa.ambiguity.ResolveAmbiguity;
+import dev.spatialvqa.dedupe.DedupeCaptions;
+import dev.spatialvqa.dedupe.DedupeConfig;
 import dev.spatialvqa.errors.DeadLetters;
 import dev.spatialvqa.errors.Ledger;
 import dev.spatialvqa.generate.GenerateQa;
@@ -20,6 +22,7 @@ import dev.spatialvqa.options.SpatialVqaOptions;
 import dev.spatialvqa.perception.Perceive;
 import dev.spatialvqa.qa.QaConfig;
 import dev.spatialvqa.schemas.DeadLetter;
+import dev.spatialvqa.schemas.DuplicateRecord;
 import dev.spatialvqa.schemas.FetchedImage;
 import dev.spatialvqa.schemas.ImageRecord;
 import dev.spatialvqa.schemas.PerceivedScene;
@@ -47,8 +50,9 @@ import org.joda.time.Duration;
  * {@link #process} is the seam tests use: the real graph between in-memory sources and sinks.
  *
  * <pre>
- * manifest lines -> LoadScenes -> LiftScenes -> ResolveAmbiguity -> GenerateQa -> MixGate -> qa/
- *   `- image-only lines -> Perceive  -'  scenes/ <-'     general mix (--mixInput) -'  reserve/, accounting/
+ * manifest lines -> LoadScenes -> LiftScenes -> ResolveAmbiguity -> GenerateQa -> DedupeCaptions -> MixGate -> qa/
+ *   `- image-only lines -> Perceive -'  scenes/ <-'                      duplicates/ <-'  general mix (--mixInput) -'
+ *                                                                                       reserve/, accounting/
  * urls: | watch: | kafka: | pubsub: -> IngestImages (fetch, dedupe) -> [--until=fetch] images/
  *                                      (full run: -> PerceiveImages -> LiftScenes ...; needs --models)
  * without the perception models: image-only lines are dead letters (missing_model); image-stream
@@ -63,27 +67,41 @@ import org.joda.time.Duration;
 public final class SpatialVqaPipeline {
   private SpatialVqaPipeline() {}
 
-  /** Plain configuration values of the graph (never PipelineOptions). */
-  public record Config(LiftConfig lift, QaConfig qa, PerceptionSettings perception)
+  /**
+   * Plain configuration values of the graph (never PipelineOptions). {@code dedupe} is null when
+   * near-duplicate dedupe of QA is off ({@code --dedupe=false}); {@code perception} is null when the
+   * run has no perception settings (images that need perception are then dead letters).
+   */
+  public record Config(
+      LiftConfig lift, QaConfig qa, DedupeConfig dedupe, PerceptionSettings perception)
       implements Serializable {
     public Config(LiftConfig lift, QaConfig qa) {
-      this(lift, qa, null);
+      this(lift, qa, DedupeConfig.defaults(), null);
+    }
+
+    public Config(LiftConfig lift, QaConfig qa, DedupeConfig dedupe) {
+      this(lift, qa, dedupe, null);
     }
 
     public static Config defaults() {
-      return new Config(LiftConfig.defaults(), QaConfig.defaults());
+      return new Config(LiftConfig.defaults(), QaConfig.defaults(), DedupeConfig.defaults());
     }
 
     public static Config from(SpatialVqaOptions o) {
       return new Config(
           LiftConfig.defaults().withMinPoints(o.getMinObjectPoints()),
           dev.spatialvqa.options.QaConfigs.from(o),
+          o.getDedupe() ? DedupeSettings.from(o) : null,
           PerceptionSettings.from(o));
+    }
+
+    public Config withDedupe(DedupeConfig d) {
+      return new Config(lift, qa, d, perception);
     }
 
     /** Perception models and settings (null: images that need perception are dead letters). */
     public Config withPerception(PerceptionSettings p) {
-      return new Config(lift, qa, p);
+      return new Config(lift, qa, dedupe, p);
     }
 
     /** Perception roles the run lacks (every required role without a model config). */
@@ -103,15 +121,19 @@ public final class SpatialVqaPipeline {
     }
   }
 
-  /** The graph's outputs, before the sinks ({@code images} only in ingest-only runs). */
+  /**
+   * The graph's outputs, before the sinks ({@code images} only in ingest-only runs;
+   * {@code duplicates} null when dedupe is off).
+   */
   public record Outputs(
       PCollection<SceneRecord> scenes,
       PCollection<QaRecord> qa,
       PCollection<DeadLetter> deadLetters,
-      PCollection<FetchedImage> images) {
+      PCollection<FetchedImage> images,
+      PCollection<DuplicateRecord> duplicates) {
     public Outputs(
         PCollection<SceneRecord> scenes, PCollection<QaRecord> qa, PCollection<DeadLetter> deadLetters) {
-      this(scenes, qa, deadLetters, null);
+      this(scenes, qa, deadLetters, null, null);
     }
   }
 
@@ -190,7 +212,7 @@ public final class SpatialVqaPipeline {
     if (in.images() == null) {
       throw new IllegalArgumentException("--until=fetch needs an image input");
     }
-    return new Outputs(null, null, in.ingestDeadLetters(), in.images());
+    return new Outputs(null, null, in.ingestDeadLetters(), in.images(), null);
   }
 
   /**
@@ -206,7 +228,12 @@ public final class SpatialVqaPipeline {
         PCollectionList.of(out.deadLetters())
             .and(mixed.deadLetters())
             .apply("DeadLettersWithMix", Flatten.pCollections());
-    return new Outputs(out.scenes(), MixStage.windowed(mixed.admitted(), o, "WindowAdmittedQa"), dead);
+    return new Outputs(
+        out.scenes(),
+        MixStage.windowed(mixed.admitted(), o, "WindowAdmittedQa"),
+        dead,
+        out.images(),
+        out.duplicates());
   }
 
   /** The processing graph between the IO seams. */
@@ -241,9 +268,15 @@ public final class SpatialVqaPipeline {
             .apply("ResolveAmbiguity", ResolveAmbiguity.create())
             .apply("CountScenes", CountAs.counter(Ledger.OUT + "scenes"));
     PCollection<QaRecord> qa = scenes.apply("GenerateQa", GenerateQa.with(cfg.qa()));
+    PCollectionTuple deduped = dedupeQa(qa, cfg);
     PCollection<DeadLetter> deadLetters =
         PCollectionList.of(dead).apply("AllDeadLetters", Flatten.pCollections());
-    return new Outputs(scenes, qa, deadLetters);
+    return new Outputs(
+        scenes,
+        deduped.get(DedupeCaptions.KEPT),
+        deadLetters,
+        null,
+        cfg.dedupe() == null ? null : deduped.get(DedupeCaptions.DUPLICATES));
   }
 
   /**
@@ -287,7 +320,21 @@ public final class SpatialVqaPipeline {
         .apply("LoadedAndPerceived", Flatten.pCollections());
   }
 
-  /** The sinks: Avro shards under OUTPUT/scenes, OUTPUT/qa and OUTPUT/deadletters. */
+  /**
+   * The {@code DedupeCaptions} step: near-duplicate QA records (of other scenes) go to
+   * {@link DedupeCaptions#DUPLICATES}; with dedupe off, the QA pass through unchanged.
+   */
+  public static PCollectionTuple dedupeQa(PCollection<QaRecord> qa, Config cfg) {
+    if (cfg.dedupe() == null) {
+      return PCollectionTuple.of(DedupeCaptions.KEPT, qa);
+    }
+    return qa.apply("DedupeCaptions", DedupeCaptions.of(cfg.dedupe()));
+  }
+
+  /**
+   * The sinks: Avro shards under OUTPUT/scenes, OUTPUT/qa, OUTPUT/deadletters and (with dedupe)
+   * OUTPUT/duplicates.
+   */
   public static void write(Outputs out, String output) {
     write(out, output, Streaming.defaults());
   }
@@ -307,6 +354,14 @@ public final class SpatialVqaPipeline {
           .apply("CountQa", CountAs.counter("records.qa"))
           .apply("WriteQa", WriteAvro.of(QaRecord.class, WriteAvro.child(output, "qa"))
               .withStreamingShards(streaming.shards()));
+    }
+    if (out.duplicates() != null) {
+      windowed(out.duplicates(), "Duplicates", streaming)
+          .apply("CountDuplicates", CountAs.counter("records.duplicates"))
+          .apply(
+              "WriteDuplicates",
+              WriteAvro.of(DuplicateRecord.class, WriteAvro.child(output, "duplicates"))
+                  .withStreamingShards(streaming.shards()));
     }
     if (out.images() != null) {
       String images = WriteAvro.child(output, "images");

@@ -1,13 +1,15 @@
 package dev.spatialvqa.ambiguity;
 
+import dev.spatialvqa.embed.TextEmbedder;
+import dev.spatialvqa.embed.TextEmbedders;
 import dev.spatialvqa.errors.Ledger;
 import dev.spatialvqa.schemas.SceneObject;
 import dev.spatialvqa.schemas.SceneRecord;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -15,52 +17,89 @@ import org.apache.beam.sdk.values.PCollection;
 
 /**
  * Gives each object a referring expression unique within its scene, or marks it ambiguous so QA
- * never refers to it. This first version groups objects by identical (normalised) captions: a
- * caption used once becomes "the caption"; objects sharing a caption are marked ambiguous.
- * Stateless, any windowing; counts {@code objects_ambiguous}.
+ * never refers to it ({@link ReferringExpressions} holds the logic): objects whose captions are
+ * identical or whose caption embeddings are similar are told apart by a spatial qualifier from
+ * the 3D layout ("the left night stand", "the nearer car", "the lower shelf") when it is
+ * unambiguous beyond a margin, else marked {@code ambiguous} with a null expression.
+ *
+ * <p>Stateless, any windowing, one output per input. Caption embeddings come from the configured
+ * text embedder (default MiniLM; the model is shared per JVM, an embedder per DoFn instance);
+ * each scene's distinct captions are embedded together. Counters: {@code objects_ambiguous},
+ * {@code objects_qualified}. Step: {@code AssignReferringExpressions}.
  */
 public final class ResolveAmbiguity extends PTransform<PCollection<SceneRecord>, PCollection<SceneRecord>> {
-  private ResolveAmbiguity() {}
+  private final AmbiguityConfig config;
 
+  private ResolveAmbiguity(AmbiguityConfig config) {
+    this.config = config;
+  }
+
+  /** With the defaults: MiniLM caption embeddings, similarity 0.8, margins 0.15/0.25/0.15 m. */
   public static ResolveAmbiguity create() {
-    return new ResolveAmbiguity();
+    return new ResolveAmbiguity(AmbiguityConfig.defaults());
+  }
+
+  public static ResolveAmbiguity with(AmbiguityConfig config) {
+    return new ResolveAmbiguity(config);
   }
 
   @Override
   public PCollection<SceneRecord> expand(PCollection<SceneRecord> scenes) {
-    return scenes.apply("AssignReferringExpressions", ParDo.of(new ResolveFn()));
+    return scenes.apply("AssignReferringExpressions", ParDo.of(new ResolveFn(config)));
   }
 
   static final class ResolveFn extends DoFn<SceneRecord, SceneRecord> {
+    private final AmbiguityConfig config;
+    private final Counter ambiguous = Ledger.counter("objects_ambiguous");
+    private final Counter qualified = Ledger.counter("objects_qualified");
+    private transient TextEmbedder embedder;
+
+    ResolveFn(AmbiguityConfig config) {
+      this.config = config;
+    }
+
+    @Setup
+    public void setup() {
+      if (config.usesEmbeddings()) {
+        embedder = TextEmbedders.create(config.embedder());
+      }
+    }
+
     @ProcessElement
     public void process(@Element SceneRecord scene, OutputReceiver<SceneRecord> out) {
-      Map<String, Integer> uses = new HashMap<>();
-      for (SceneObject o : scene.getObjects()) {
-        uses.merge(normalise(o.getCaption()), 1, Integer::sum);
-      }
-      List<SceneObject> objects = new ArrayList<>();
-      for (SceneObject o : scene.getObjects()) {
-        SceneObject.Builder b = SceneObject.newBuilder(o);
-        String key = normalise(o.getCaption());
-        if (uses.get(key) > 1) {
-          b.setAmbiguous(true).setReferringExpression(null);
-          Ledger.counter("objects_ambiguous").inc();
-        } else {
-          b.setAmbiguous(false).setReferringExpression("the " + key);
+      SceneRecord resolved = ReferringExpressions.apply(scene, embeddings(scene.getObjects()), config);
+      for (SceneObject o : resolved.getObjects()) {
+        if (o.getAmbiguous()) {
+          ambiguous.inc();
+        } else if (!o.getReferringExpression()
+            .equals("the " + ReferringExpressions.normalise(o.getCaption()))) {
+          qualified.inc();
         }
-        objects.add(b.build());
       }
-      out.output(SceneRecord.newBuilder(scene).setObjects(objects).build());
+      out.output(resolved);
     }
-  }
 
-  static String normalise(String caption) {
-    String c = caption.trim().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
-    for (String article : new String[] {"the ", "a ", "an "}) {
-      if (c.startsWith(article)) {
-        c = c.substring(article.length());
+    private float[][] embeddings(List<SceneObject> objects) {
+      if (embedder == null || objects.size() < 2) {
+        return null;
+      }
+      Map<String, Integer> distinct = new LinkedHashMap<>();
+      for (SceneObject o : objects) {
+        distinct.putIfAbsent(ReferringExpressions.normalise(o.getCaption()), distinct.size());
+      }
+      float[][] vectors = embedder.embed(new ArrayList<>(distinct.keySet()));
+      float[][] perObject = new float[objects.size()][];
+      for (int i = 0; i < objects.size(); i++) {
+        perObject[i] = vectors[distinct.get(ReferringExpressions.normalise(objects.get(i).getCaption()))];
+      }
+      return perObject;
+    }
+
+    @Teardown
+    public void teardown() {
+      if (embedder != null) {
+        embedder.close();
       }
     }
-    return c;
   }
 }

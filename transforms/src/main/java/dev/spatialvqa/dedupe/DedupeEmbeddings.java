@@ -1,0 +1,503 @@
+package dev.spatialvqa.dedupe;
+
+import dev.spatialvqa.dedupe.Stages.BandProbe;
+import dev.spatialvqa.dedupe.Stages.BandProbeCoder;
+import dev.spatialvqa.dedupe.Stages.KeptSetCoder;
+import dev.spatialvqa.dedupe.Stages.Verdict;
+import dev.spatialvqa.dedupe.Stages.VerdictCoder;
+import dev.spatialvqa.errors.Ledger;
+import dev.spatialvqa.neardup.HyperplaneLsh;
+import dev.spatialvqa.neardup.KeptSet;
+import dev.spatialvqa.neardup.Vectors;
+import dev.spatialvqa.schemas.DuplicateRecord;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.coders.BooleanCoder;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Distribution;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.state.BagState;
+import org.apache.beam.sdk.state.StateSpec;
+import org.apache.beam.sdk.state.StateSpecs;
+import org.apache.beam.sdk.state.TimeDomain;
+import org.apache.beam.sdk.state.Timer;
+import org.apache.beam.sdk.state.TimerSpec;
+import org.apache.beam.sdk.state.TimerSpecs;
+import org.apache.beam.sdk.state.ValueState;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.joda.time.Instant;
+
+/**
+ * Drops near-duplicate elements by embedding similarity, in the shape of Beam's
+ * {@code Deduplicate}: stateful DoFns whose event-time expiry timers clear their state and do not
+ * hold the watermark. Works on any {@link Embedded} element (QA records, images, captions); the
+ * payload passes through unchanged.
+ *
+ * <p><b>Graph</b> (stable step names): {@code Window} (into the global window: the dedupe windows
+ * are logical, part of the state keys, so that the runner never drops a late element silently) -
+ * {@code KeyById}, {@code RepeatedIds} (keyed by id and window: a repeated id in the window is a
+ * duplicate with similarity 1) - {@code KeyByBand} (one copy per LSH band key and window; seeded
+ * random hyperplanes, so near neighbours share at least one key with the probability
+ * {@link HyperplaneLsh#collisionProbability} gives) - {@code CompareInBand} (keyed by band key and
+ * window: compares with the key's bounded set of kept embeddings; new ones are added) -
+ * {@code Decide} (keyed by element: once every band has answered, the element is kept when no
+ * band found a match above the threshold, else it is a duplicate of the most similar match) -
+ * {@code FlattenDuplicates}.
+ *
+ * <p><b>Windowing and lateness</b> (event time). Fixed: an element is compared with the elements
+ * of its window {@code [k*size, (k+1)*size)} that precede it; the window's state lives until its end plus the
+ * allowed lateness (an event-time expiry timer that does not hold the watermark), so an element
+ * late by at most the allowed lateness is still compared. A droppably late element (its window's
+ * state already expired) cannot be compared: it is kept and counted as
+ * {@code <kind>_dedupe_too_late} (Beam windows would have dropped it silently). Sliding: an
+ * element is compared with kept ones at most {@code windowSize} earlier in event time;
+ * each key's state is cleared by a timer at its newest entry + size + lateness. Outputs keep their
+ * timestamps and are in the global window (re-window downstream as needed).
+ *
+ * <p><b>Guarantees.</b> Every input is exactly one of: an element of the kept output, or a
+ * {@link DuplicateRecord} on {@link #DUPLICATES} (counted as {@code <kind>_duplicates}; kept ones
+ * as {@code <kind>_dedupe_kept}). A duplicate names an element that precedes it in the canonical
+ * order (earlier event time, then smaller id) with similarity above the threshold; that element
+ * was kept or was itself a duplicate of an earlier one (each band key stores what was new to it),
+ * so every chain ends at a kept element, and since "duplicate of" only points back in that order,
+ * the first element of a cluster is never dropped whatever order the runner delivers elements
+ * in (different band keys may see different orders). Misses are possible: an element that
+ * arrives before an earlier-in-time near-duplicate (late data, or a bounded run's arbitrary
+ * order) is kept and so is that one; and LSH puts a near-duplicate pair in no common band key
+ * with probability {@code 1 - collisionProbability(cos)}.
+ *
+ * <p><b>State and memory.</b> Per band key and window: at most {@code maxKeptPerKey} entries of
+ * {@code 4 * dim + ~64} bytes (384-d: ~1.6 KB each); at most {@code bands * 2^bitsPerBand} keys
+ * per window ({@link DedupeConfig#stateBoundBytes}); with the defaults (8 bands x 6 bits, 64 per
+ * key, 384-d) at most ~52 MB per live window, usually far less (one entry per band per new
+ * element). {@code RepeatedIds} holds one long per distinct id per window; {@code Decide} holds
+ * at most {@code bands} small verdicts per element in flight. Metrics: distribution
+ * {@code dedupe_kept_per_key}, counters {@code dedupe_state_evicted}, {@code dedupe_state_expired}.
+ *
+ * <p>Elements of the same non-null {@link Embedded#group()} are never compared with each other
+ * (QA records of one scene). Embeddings should be unit length (they are normalised here, which costs one copy); all must
+ * have the same dimension.
+ */
+public final class DedupeEmbeddings<T>
+    extends PTransform<PCollection<Embedded<T>>, PCollectionTuple> {
+  private static final long serialVersionUID = 1L;
+
+  /** The dropped elements. */
+  public static final TupleTag<DuplicateRecord> DUPLICATES =
+      new TupleTag<DuplicateRecord>("duplicates") {};
+
+  private final String kind;
+  private final DedupeConfig config;
+  private final Coder<T> payloadCoder;
+  private final TupleTag<T> keptTag;
+  private final String embedderId;
+
+  private DedupeEmbeddings(
+      String kind, DedupeConfig config, Coder<T> payloadCoder, TupleTag<T> keptTag, String embedderId) {
+    this.kind = kind;
+    this.config = config;
+    this.payloadCoder = payloadCoder;
+    this.keptTag = keptTag;
+    this.embedderId = embedderId;
+  }
+
+  /**
+   * @param kind what the elements are ({@code qa}, {@code image}, ...): names the counters and is
+   *     recorded in each {@link DuplicateRecord}
+   * @param keptTag the tag of the kept output in the returned tuple
+   */
+  public static <T> DedupeEmbeddings<T> of(
+      String kind, DedupeConfig config, Coder<T> payloadCoder, TupleTag<T> keptTag) {
+    if (kind == null || !kind.matches("[a-z][a-z0-9_]*")) {
+      throw new IllegalArgumentException("kind must be snake_case, got '" + kind + "'");
+    }
+    return new DedupeEmbeddings<>(kind, config, payloadCoder, keptTag, null);
+  }
+
+  /** Records the embedding model's id in each {@link DuplicateRecord}. */
+  public DedupeEmbeddings<T> withEmbedderId(String id) {
+    return new DedupeEmbeddings<>(kind, config, payloadCoder, keptTag, id);
+  }
+
+  @Override
+  public PCollectionTuple expand(PCollection<Embedded<T>> input) {
+    Coder<Embedded<T>> embeddedCoder = Embedded.EmbeddedCoder.of(payloadCoder);
+    PCollection<Embedded<T>> windowed =
+        input
+            .apply("Window", Window.<Embedded<T>>into(new GlobalWindows()));
+
+    TupleTag<KV<String, Embedded<T>>> firstTag = new TupleTag<>("first");
+    PCollectionTuple repeated =
+        windowed
+            .apply("KeyById", ParDo.of(new KeyByIdFn<T>(config)))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), embeddedCoder))
+            .apply(
+                "RepeatedIds",
+                ParDo.of(new RepeatedIdFn<T>(kind, config, embedderId, firstTag))
+                    .withOutputTags(firstTag, TupleTagList.of(DUPLICATES)));
+
+    PCollection<KV<String, Verdict<T>>> verdicts =
+        repeated
+            .get(firstTag)
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), embeddedCoder))
+            .apply("KeyByBand", ParDo.of(new KeyByBandFn<T>(config)))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), new BandProbeCoder<>(payloadCoder)))
+            .apply("CompareInBand", ParDo.of(new CompareInBandFn<T>(config)))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), new VerdictCoder<>(payloadCoder)));
+
+    PCollectionTuple decided =
+        verdicts.apply(
+            "Decide",
+            ParDo.of(new DecideFn<T>(kind, config, payloadCoder, embedderId, keptTag))
+                .withOutputTags(keptTag, TupleTagList.of(DUPLICATES)));
+    decided.get(keptTag).setCoder(payloadCoder);
+
+    PCollection<DuplicateRecord> duplicates =
+        org.apache.beam.sdk.values.PCollectionList.of(
+                repeated.get(DUPLICATES).setCoder(AvroCoder.of(DuplicateRecord.class)))
+            .and(decided.get(DUPLICATES).setCoder(AvroCoder.of(DuplicateRecord.class)))
+            .apply("FlattenDuplicates", org.apache.beam.sdk.transforms.Flatten.pCollections());
+    return PCollectionTuple.of(keptTag, decided.get(keptTag)).and(DUPLICATES, duplicates);
+  }
+
+  /** Start of the fixed window holding {@code tsMillis} (windows aligned to the epoch). */
+  static long windowStart(DedupeConfig config, long tsMillis) {
+    long size = config.windowSize().getMillis();
+    return Math.floorDiv(tsMillis, size) * size;
+  }
+
+  /** The state-key suffix of an element: its fixed window's start, or nothing when sliding. */
+  static String windowSuffix(DedupeConfig config, Instant ts) {
+    return config.windowKind() == DedupeConfig.WindowKind.FIXED
+        ? "|" + windowStart(config, ts.getMillis())
+        : "";
+  }
+
+  /**
+   * When the state cell for an element at {@code ts} may be cleared: its fixed window's end plus
+   * the allowed lateness, or (sliding) {@code ts} + size + lateness.
+   */
+  static Instant expiry(DedupeConfig config, BoundedWindow window, Instant ts) {
+    long t =
+        config.windowKind() == DedupeConfig.WindowKind.FIXED
+            ? windowStart(config, ts.getMillis()) + config.windowSize().getMillis()
+            : ts.getMillis() + config.windowSize().getMillis();
+    Instant e = new Instant(t).plus(config.allowedLateness());
+    return e.isAfter(window.maxTimestamp()) ? window.maxTimestamp() : e;
+  }
+
+  static DuplicateRecord duplicate(
+      String kind, String keptId, String droppedId, double similarity, String reason,
+      DedupeConfig config, Instant ts, long keptTs, String embedderId) {
+    Long start = null;
+    Long end = null;
+    if (config.windowKind() == DedupeConfig.WindowKind.FIXED) {
+      start = windowStart(config, ts.getMillis());
+      end = start + config.windowSize().getMillis();
+    }
+    return DuplicateRecord.newBuilder()
+        .setKind(kind)
+        .setKeptId(keptId)
+        .setDroppedId(droppedId)
+        .setSimilarity(similarity)
+        .setReason(reason)
+        .setWindowStart(start)
+        .setWindowEnd(end)
+        .setEventTime(ts.getMillis())
+        .setKeptEventTime(keptTs)
+        .setEmbedder(embedderId)
+        .build();
+  }
+
+  static final class KeyByIdFn<T> extends DoFn<Embedded<T>, KV<String, Embedded<T>>> {
+    private final DedupeConfig config;
+
+    KeyByIdFn(DedupeConfig config) {
+      this.config = config;
+    }
+
+    @ProcessElement
+    public void process(
+        @Element Embedded<T> e, @Timestamp Instant ts, OutputReceiver<KV<String, Embedded<T>>> out) {
+      out.output(KV.of(e.id() + windowSuffix(config, ts), e));
+    }
+  }
+
+  /** Keyed by id: the first occurrence in the window passes, repeats are duplicates (sim 1). */
+  static final class RepeatedIdFn<T> extends DoFn<KV<String, Embedded<T>>, KV<String, Embedded<T>>> {
+    private static final String EXPIRY = "expiry";
+    private static final String FIRST_SEEN = "firstSeen";
+
+    @StateId(FIRST_SEEN)
+    private final StateSpec<ValueState<Long>> firstSeenSpec = StateSpecs.value(VarLongCoder.of());
+
+    @TimerId(EXPIRY)
+    private final TimerSpec expirySpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
+
+    private final String kind;
+    private final DedupeConfig config;
+    private final String embedderId;
+    private final TupleTag<KV<String, Embedded<T>>> firstTag;
+    private final Counter duplicates;
+
+    RepeatedIdFn(String kind, DedupeConfig config, String embedderId, TupleTag<KV<String, Embedded<T>>> firstTag) {
+      this.kind = kind;
+      this.config = config;
+      this.embedderId = embedderId;
+      this.firstTag = firstTag;
+      this.duplicates = Ledger.counter(kind + "_duplicates");
+    }
+
+    @ProcessElement
+    public void process(
+        @Element KV<String, Embedded<T>> e,
+        @Timestamp Instant ts,
+        BoundedWindow window,
+        @StateId(FIRST_SEEN) ValueState<Long> firstSeen,
+        @TimerId(EXPIRY) Timer expiry,
+        MultiOutputReceiver out) {
+      Long seen = firstSeen.read();
+      boolean inLookback =
+          seen != null
+              && (config.windowKind() == DedupeConfig.WindowKind.FIXED
+                  || Math.abs(ts.getMillis() - seen) <= config.windowSize().getMillis());
+      if (inLookback) {
+        duplicates.inc();
+        out.get(DUPLICATES)
+            .output(duplicate(kind, e.getValue().id(), e.getValue().id(), 1.0, "repeated_id", config, ts, seen, embedderId));
+        return;
+      }
+      firstSeen.write(ts.getMillis());
+      expiry.withNoOutputTimestamp().set(expiry(config, window, ts));
+      out.get(firstTag).output(e);
+    }
+
+    @OnTimer(EXPIRY)
+    public void onExpiry(@StateId(FIRST_SEEN) ValueState<Long> firstSeen) {
+      firstSeen.clear();
+    }
+  }
+
+  /** One copy of each element per band key; band 0 carries the payload. */
+  static final class KeyByBandFn<T> extends DoFn<KV<String, Embedded<T>>, KV<String, BandProbe<T>>> {
+    private final DedupeConfig config;
+    private transient HyperplaneLsh lsh;
+
+    KeyByBandFn(DedupeConfig config) {
+      this.config = config;
+    }
+
+    @ProcessElement
+    public void process(
+        @Element KV<String, Embedded<T>> kv,
+        @Timestamp Instant ts,
+        OutputReceiver<KV<String, BandProbe<T>>> out) {
+      Embedded<T> e = kv.getValue();
+      float[] v = Vectors.normalized(e.embedding());
+      if (lsh == null || lsh.dimension() != v.length) {
+        lsh = new HyperplaneLsh(v.length, config.bands(), config.bitsPerBand(), config.seed());
+      }
+      String[] keys = lsh.keys(v);
+      for (int b = 0; b < keys.length; b++) {
+        out.output(KV.of(keys[b] + windowSuffix(config, ts), new BandProbe<>(e.id(), e.group(), b, v, b == 0 ? e.payload() : null)));
+      }
+    }
+  }
+
+  /**
+   * Keyed by band key (and fixed window): compares with the bounded set of kept embeddings, keeps
+   * what is new. Fixed windows: the expiry timer at window end + lateness clears the set and
+   * leaves a one-boolean tombstone (cleared one window size later by the {@code gc} timer), so an
+   * element arriving after its window expired is reported too late instead of compared with an
+   * empty set.
+   */
+  static final class CompareInBandFn<T> extends DoFn<KV<String, BandProbe<T>>, KV<String, Verdict<T>>> {
+    private static final String EXPIRY = "expiry";
+    private static final String GC = "gc";
+    private static final String KEPT = "kept";
+    private static final String CLOSED = "closed";
+
+    @StateId(KEPT)
+    private final StateSpec<ValueState<KeptSet>> keptSpec = StateSpecs.value(new KeptSetCoder());
+
+    @StateId(CLOSED)
+    private final StateSpec<ValueState<Boolean>> closedSpec = StateSpecs.value(BooleanCoder.of());
+
+    @TimerId(EXPIRY)
+    private final TimerSpec expirySpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
+
+    @TimerId(GC)
+    private final TimerSpec gcSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
+
+    private final DedupeConfig config;
+    private final Distribution keptPerKey = Metrics.distribution(Ledger.NAMESPACE, "dedupe_kept_per_key");
+    private final Counter evicted = Ledger.counter("dedupe_state_evicted");
+    private final Counter expired = Ledger.counter("dedupe_state_expired");
+
+    CompareInBandFn(DedupeConfig config) {
+      this.config = config;
+    }
+
+    @ProcessElement
+    public void process(
+        @Element KV<String, BandProbe<T>> kv,
+        @Timestamp Instant ts,
+        BoundedWindow window,
+        @StateId(KEPT) ValueState<KeptSet> keptState,
+        @StateId(CLOSED) ValueState<Boolean> closed,
+        @TimerId(EXPIRY) Timer expiry,
+        OutputReceiver<KV<String, Verdict<T>>> out) {
+      BandProbe<T> p = kv.getValue();
+      String occurrence = p.id + "@" + ts.getMillis();
+      if (Boolean.TRUE.equals(closed.read())) {
+        out.output(KV.of(occurrence, new Verdict<>(p.band, null, 0L, 0.0, true, p.payload)));
+        return;
+      }
+      KeptSet kept = keptState.read();
+      if (kept == null) {
+        kept = new KeptSet();
+      }
+      boolean sliding = config.windowKind() == DedupeConfig.WindowKind.SLIDING;
+      long lookback = sliding ? config.windowSize().getMillis() : Long.MAX_VALUE;
+      KeptSet.Match m = kept.bestMatch(p.id, p.group, p.embedding, ts.getMillis(), config.threshold(), lookback);
+      if (m != null) {
+        out.output(KV.of(occurrence,
+            new Verdict<>(p.band, m.entry.id, m.entry.timestampMillis, m.similarity, false, p.payload)));
+        return;
+      }
+      evicted.inc(kept.add(new KeptSet.Entry(p.id, p.group, ts.getMillis(), p.embedding), config.maxKeptPerKey()));
+      if (sliding) {
+        long newest = kept.maxTimestamp();
+        expired.inc(kept.removeOlderThan(
+            newest - config.windowSize().getMillis() - config.allowedLateness().getMillis()));
+        expiry.withNoOutputTimestamp().set(expiry(config, window, new Instant(newest)));
+      } else if (kept.size() == 1) {
+        expiry.withNoOutputTimestamp().set(expiry(config, window, ts));
+      }
+      keptState.write(kept);
+      keptPerKey.update(kept.size());
+      out.output(KV.of(occurrence, new Verdict<>(p.band, null, 0L, 0.0, false, p.payload)));
+    }
+
+    @OnTimer(EXPIRY)
+    public void onExpiry(
+        OnTimerContext c,
+        @StateId(KEPT) ValueState<KeptSet> keptState,
+        @StateId(CLOSED) ValueState<Boolean> closed,
+        @TimerId(GC) Timer gc) {
+      KeptSet kept = keptState.read();
+      if (kept != null) {
+        expired.inc(kept.size());
+      }
+      keptState.clear();
+      if (config.windowKind() == DedupeConfig.WindowKind.FIXED) {
+        closed.write(true);
+        Instant at = c.fireTimestamp().plus(config.windowSize());
+        gc.withNoOutputTimestamp().set(at.isAfter(c.window().maxTimestamp()) ? c.window().maxTimestamp() : at);
+      }
+    }
+
+    @OnTimer(GC)
+    public void onGc(@StateId(CLOSED) ValueState<Boolean> closed) {
+      closed.clear();
+    }
+  }
+
+  /**
+   * Keyed by element occurrence: waits for every band's verdict, then keeps or drops, and clears
+   * its state. Needs no expiry timer: {@code CompareInBand} answers every probe exactly once, so
+   * every group completes (an event-time timer would fire too early for late elements).
+   */
+  static final class DecideFn<T> extends DoFn<KV<String, Verdict<T>>, T> {
+    private static final String VERDICTS = "verdicts";
+    private static final String COUNT = "count";
+
+    @StateId(VERDICTS)
+    private final StateSpec<BagState<Verdict<T>>> verdictsSpec;
+
+    @StateId(COUNT)
+    private final StateSpec<ValueState<Integer>> countSpec = StateSpecs.value(VarIntCoder.of());
+
+    private final String kind;
+    private final DedupeConfig config;
+    private final String embedderId;
+    private final TupleTag<T> keptTag;
+    private final Counter duplicates;
+    private final Counter keptCounter;
+    private final Counter tooLateCounter;
+
+    DecideFn(String kind, DedupeConfig config, Coder<T> payloadCoder, String embedderId, TupleTag<T> keptTag) {
+      this.kind = kind;
+      this.config = config;
+      this.embedderId = embedderId;
+      this.keptTag = keptTag;
+      this.verdictsSpec = StateSpecs.bag(new VerdictCoder<>(payloadCoder));
+      this.duplicates = Ledger.counter(kind + "_duplicates");
+      this.keptCounter = Ledger.counter(kind + "_dedupe_kept");
+      this.tooLateCounter = Ledger.counter(kind + "_dedupe_too_late");
+    }
+
+    @ProcessElement
+    public void process(
+        @Element KV<String, Verdict<T>> kv,
+        @Timestamp Instant ts,
+        BoundedWindow window,
+        @StateId(VERDICTS) BagState<Verdict<T>> verdicts,
+        @StateId(COUNT) ValueState<Integer> count,
+        MultiOutputReceiver out) {
+      Integer c = count.read();
+      int n = (c == null ? 0 : c) + 1;
+      if (n < config.bands()) {
+        verdicts.add(kv.getValue());
+        count.write(n);
+        return;
+      }
+      List<Verdict<T>> all = new ArrayList<>();
+      verdicts.read().forEach(all::add);
+      all.add(kv.getValue());
+      verdicts.clear();
+      count.clear();
+      T payload = null;
+      Verdict<T> best = null;
+      boolean tooLate = false;
+      for (Verdict<T> v : all) {
+        if (v.band == 0) {
+          payload = v.payload;
+        }
+        tooLate |= v.tooLate;
+        if (v.keptId != null && (best == null || v.similarity > best.similarity)) {
+          best = v;
+        }
+      }
+      String id = kv.getKey().substring(0, kv.getKey().lastIndexOf('@'));
+      if (best == null) {
+        if (tooLate) {
+          tooLateCounter.inc();
+        }
+        keptCounter.inc();
+        out.get(keptTag).output(payload);
+      } else {
+        duplicates.inc();
+        out.get(DUPLICATES)
+            .output(duplicate(kind, best.keptId, id, best.similarity, "near_duplicate", config, ts,
+                best.keptTimestamp, embedderId));
+      }
+    }
+  }
+}

@@ -100,7 +100,7 @@ final class RunCommand implements Command {
     out.println("wrote " + o.getOutput()
         + (dev.spatialvqa.pipeline.ImageIngest.untilFetch(o)
             ? "/{images,deadletters}/*.avro and summary.json"
-            : "/{scenes,qa,reserve,accounting,deadletters}/*.avro, summary.json and mixture.json"));
+            : "/{scenes,qa,duplicates,reserve,accounting,deadletters}/*.avro, summary.json and mixture.json"));
     if (!ledger.balanced()) {
       err.println("spatialvqa: the ledger does not balance: " + ledger.balanceLine());
       return 1;

@@ -1,12 +1,8 @@
 package dev.spatialvqa.io;
 
 import dev.spatialvqa.errors.Ledger;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.channels.Channels;
-import java.nio.charset.StandardCharsets;
-import org.apache.beam.sdk.io.FileIO;
+import dev.spatialvqa.ingest.ReadCrawlLines;
+import dev.spatialvqa.ingest.SourceLine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -18,7 +14,7 @@ import org.apache.beam.sdk.values.PCollection;
  * {@code gs://}, any Beam filesystem). Bounded. Emits one {@link ManifestLine} per non-blank line
  * and counts it as a run input ({@code inputs}); blank lines are not inputs. A pattern that matches
  * nothing fails the run at start (Beam's default empty-match treatment): a wrong path is a usage
- * error, not a dead letter.
+ * error, not a dead letter. Files are split into lines by the same step as {@code urls:} inputs.
  */
 public final class ReadManifest extends PTransform<PBegin, PCollection<ManifestLine>> {
   private final String filePattern;
@@ -37,30 +33,18 @@ public final class ReadManifest extends PTransform<PBegin, PCollection<ManifestL
   @Override
   public PCollection<ManifestLine> expand(PBegin input) {
     return input
-        .apply("MatchManifests", FileIO.match().filepattern(filePattern))
-        .apply("OpenManifests", FileIO.readMatches())
-        .apply("SplitLines", ParDo.of(new SplitLinesFn()));
+        .apply("ReadLines", ReadCrawlLines.from(filePattern))
+        .apply("CountSceneLines", ParDo.of(new SceneLinesFn()));
   }
 
-  static final class SplitLinesFn extends DoFn<FileIO.ReadableFile, ManifestLine> {
+  static final class SceneLinesFn extends DoFn<SourceLine, ManifestLine> {
     @ProcessElement
-    public void process(@Element FileIO.ReadableFile file, OutputReceiver<ManifestLine> out)
-        throws IOException {
-      String uri = file.getMetadata().resourceId().toString();
-      try (BufferedReader r =
-          new BufferedReader(
-              new InputStreamReader(Channels.newInputStream(file.open()), StandardCharsets.UTF_8))) {
-        String line;
-        long n = 0;
-        while ((line = r.readLine()) != null) {
-          n++;
-          if (line.isBlank()) {
-            continue;
-          }
-          Ledger.inputs().inc();
-          out.output(new ManifestLine(uri, n, line));
-        }
+    public void process(@Element SourceLine line, OutputReceiver<ManifestLine> out) {
+      if (line.text().isBlank()) {
+        return;
       }
+      Ledger.inputs().inc();
+      out.output(new ManifestLine(line.uri(), line.line(), line.text()));
     }
   }
 }

@@ -54,6 +54,22 @@ public final class ClipTextEmbedder implements TextEmbedder {
     this.predictor = lease.newPredictor(new Translator(tokenizer));
   }
 
+  /**
+   * For {@code --embedder=clip:CONFIG} ({@link TextEmbedders}): CONFIG is the perception model
+   * config (a local path or {@code file:} URI readable on the worker); its {@code clip_text} model
+   * runs on the CPU pool.
+   */
+  public static ClipTextEmbedder create(String config) {
+    java.nio.file.Path path = config.startsWith("file:")
+        ? java.nio.file.Path.of(java.net.URI.create(config))
+        : java.nio.file.Path.of(config);
+    dev.spatialvqa.models.ModelConfig cfg = dev.spatialvqa.models.ModelConfig.read(path);
+    ModelSpec spec = cfg.model(ModelRole.CLIP_TEXT).orElseThrow(() -> new ModelException(
+        "model config " + config + " names no clip_text model (needed by --embedder=clip:CONFIG)"));
+    return open(spec, ModelPool.shared(ModelPool.Settings.cpu()),
+        ModelResolver.withDefaults(cfg.cachePath(), List.of()));
+  }
+
   /** Leases the model from the pool (resolving and verifying it on first use in this JVM). */
   public static ClipTextEmbedder open(ModelSpec spec, ModelPool pool, ModelResolver resolver) {
     return new ClipTextEmbedder(pool.lease(spec, resolver));

@@ -79,4 +79,24 @@ class ClipTextEmbedderTest {
       }
     }
   }
+
+  @Test
+  void embedderSpecClipConfigUsesThePerceptionModelConfig() throws Exception {
+    String json = dev.spatialvqa.perception.PerceptionTestModels.configJson(dir);
+    Path cfg = java.nio.file.Files.writeString(dir.resolve("models.json"), json);
+
+    try (TextEmbedder e = TextEmbedders.create("clip:" + cfg)) {
+      float[][] v = e.embed(List.of("room", "a product photo on white"));
+      assertEquals(512, e.dimension());
+      assertTrue(e.id().startsWith("clip_text-tiny@"), e.id());
+      // the tiny text graph embeds token count n as (10 - n, 0, n - 5): "room" = 3 tokens
+      double norm = Math.hypot(7, 2);
+      assertEquals(7 / norm, v[0][0], 1e-6);
+      assertEquals(-2 / norm, v[0][2], 1e-6);
+    }
+    Path noClip = java.nio.file.Files.writeString(dir.resolve("none.json"), "{\"models\": {}}");
+    dev.spatialvqa.models.ModelException ex = org.junit.jupiter.api.Assertions.assertThrows(
+        dev.spatialvqa.models.ModelException.class, () -> TextEmbedders.create("clip:" + noClip));
+    assertTrue(ex.getMessage().contains("names no clip_text model"), ex.getMessage());
+  }
 }

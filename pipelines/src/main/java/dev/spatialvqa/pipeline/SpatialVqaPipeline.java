@@ -15,7 +15,11 @@ import dev.spatialvqa.io.ManifestLine;
 import dev.spatialvqa.io.ReadManifest;
 import dev.spatialvqa.io.WriteAvro;
 import dev.spatialvqa.lift.LiftScenes;
+import dev.spatialvqa.models.MissingModels;
+import dev.spatialvqa.models.ModelRole;
+import dev.spatialvqa.options.PerceptionSettings;
 import dev.spatialvqa.options.SpatialVqaOptions;
+import dev.spatialvqa.perception.Perceive;
 import dev.spatialvqa.qa.QaConfig;
 import dev.spatialvqa.schemas.DeadLetter;
 import dev.spatialvqa.schemas.DuplicateRecord;
@@ -47,10 +51,12 @@ import org.joda.time.Duration;
  *
  * <pre>
  * manifest lines -> LoadScenes -> LiftScenes -> ResolveAmbiguity -> GenerateQa -> DedupeCaptions -> MixGate -> qa/
- *                                    scenes/ <-'                       duplicates/ <-'  general mix (--mixInput) -'
+ *   `- image-only lines -> Perceive -'  scenes/ <-'                      duplicates/ <-'  general mix (--mixInput) -'
  *                                                                                       reserve/, accounting/
  * urls: | watch: | kafka: | pubsub: -> IngestImages (fetch, dedupe) -> [--until=fetch] images/
- *                                      (full run: -> perception, which needs --models)
+ *                                      (full run: -> PerceiveImages -> LiftScenes ...; needs --models)
+ * without the perception models: image-only lines are dead letters (missing_model); image-stream
+ * inputs stop at start-up naming the missing roles
  * every stage's dead letters -> deadletters/
  * </pre>
  *
@@ -63,11 +69,18 @@ public final class SpatialVqaPipeline {
 
   /**
    * Plain configuration values of the graph (never PipelineOptions). {@code dedupe} is null when
-   * near-duplicate dedupe of QA is off ({@code --dedupe=false}).
+   * near-duplicate dedupe of QA is off ({@code --dedupe=false}); {@code perception} is null when the
+   * run has no perception settings (images that need perception are then dead letters).
    */
-  public record Config(LiftConfig lift, QaConfig qa, DedupeConfig dedupe) implements Serializable {
+  public record Config(
+      LiftConfig lift, QaConfig qa, DedupeConfig dedupe, PerceptionSettings perception)
+      implements Serializable {
     public Config(LiftConfig lift, QaConfig qa) {
-      this(lift, qa, DedupeConfig.defaults());
+      this(lift, qa, DedupeConfig.defaults(), null);
+    }
+
+    public Config(LiftConfig lift, QaConfig qa, DedupeConfig dedupe) {
+      this(lift, qa, dedupe, null);
     }
 
     public static Config defaults() {
@@ -78,11 +91,23 @@ public final class SpatialVqaPipeline {
       return new Config(
           LiftConfig.defaults().withMinPoints(o.getMinObjectPoints()),
           dev.spatialvqa.options.QaConfigs.from(o),
-          o.getDedupe() ? DedupeSettings.from(o) : null);
+          o.getDedupe() ? DedupeSettings.from(o) : null,
+          PerceptionSettings.from(o));
     }
 
     public Config withDedupe(DedupeConfig d) {
-      return new Config(lift, qa, d);
+      return new Config(lift, qa, d, perception);
+    }
+
+    /** Perception models and settings (null: images that need perception are dead letters). */
+    public Config withPerception(PerceptionSettings p) {
+      return new Config(lift, qa, dedupe, p);
+    }
+
+    /** Perception roles the run lacks (every required role without a model config). */
+    public List<String> missingModels() {
+      return (perception == null ? MissingModels.required(true) : perception.missing())
+          .stream().map(ModelRole::key).toList();
     }
   }
 
@@ -157,11 +182,7 @@ public final class SpatialVqaPipeline {
           "--until=fetch applies to image inputs (" + IngestImages.KINDS + "), not " + in.kind() + ":");
     }
     if (isImageInput(in.kind()) && !untilFetch) {
-      throw new IllegalArgumentException(
-          "input " + in.kind() + ": yields images without depth or objects: a full run needs perception"
-              + " models (a metric depth model, a region proposer/captioner and a segmenter, named with"
-              + " --models=CONFIG), which this build does not have yet. Run ingest only with"
-              + " --until=fetch (writes OUTPUT/images/ and the ledger).");
+      requirePerception(PerceptionSettings.from(o), in.kind() + ":" + in.value());
     }
   }
 
@@ -222,17 +243,17 @@ public final class SpatialVqaPipeline {
     Pipeline p = null;
     if (in.manifestLines() != null) {
       p = in.manifestLines().getPipeline();
-      PCollectionTuple loaded = in.manifestLines().apply("LoadScenes", LoadScenes.create());
-      perceived.add(loaded.get(LoadScenes.SCENES));
-      dead.add(loaded.get(DeadLetters.TAG));
-      dead.add(
-          loaded
-              .get(LoadScenes.NEEDS_PERCEPTION)
-              .apply("NoPerceptionModels", ParDo.of(new MissingModelFn())));
+      perceived.add(loadAndPerceive(in.manifestLines(), cfg, dead));
     }
     if (in.images() != null) {
-      throw new IllegalArgumentException(
-          "image inputs need perception models for a full run; run with --until=fetch");
+      p = in.images().getPipeline();
+      requirePerception(cfg.perception(), "of images");
+      if (in.ingestDeadLetters() != null) {
+        dead.add(in.ingestDeadLetters());
+      }
+      PCollectionTuple seen = in.images().apply("PerceiveImages", cfg.perception().perceive());
+      perceived.add(seen.get(Perceive.SCENES));
+      dead.add(seen.get(DeadLetters.TAG));
     }
     if (p == null) {
       throw new IllegalArgumentException("the run has no input");
@@ -256,6 +277,47 @@ public final class SpatialVqaPipeline {
         deadLetters,
         null,
         cfg.dedupe() == null ? null : deduped.get(DedupeCaptions.DUPLICATES));
+  }
+
+  /**
+   * Image-stream inputs yield images without depth or objects: a full run needs the perception
+   * models. Throws at start-up naming the missing roles, how to supply them, and --until=fetch.
+   */
+  static void requirePerception(PerceptionSettings perception, String input) {
+    PerceptionSettings ps = perception != null
+        ? perception
+        : new PerceptionSettings(null, dev.spatialvqa.models.ModelPool.Settings.cpu(),
+            dev.spatialvqa.perception.Batching.defaults(), true, 60.0);
+    if (!ps.missing().isEmpty()) {
+      try {
+        ps.requireModels(input);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(e.getMessage()
+            + " Or run ingest only with --until=fetch (writes OUTPUT/images/ and the ledger).", e);
+      }
+    }
+  }
+
+  /**
+   * Manifest lines to perceived scenes: {@code LoadScenes}; image-only lines go through
+   * {@code Perceive} when the run has every required model, else become {@code missing_model}
+   * dead letters ({@code NoPerceptionModels}). Dead letters are added to {@code dead}.
+   */
+  static PCollection<PerceivedScene> loadAndPerceive(
+      PCollection<ManifestLine> lines, Config cfg, List<PCollection<DeadLetter>> dead) {
+    PCollectionTuple loaded = lines.apply("LoadScenes", LoadScenes.create());
+    dead.add(loaded.get(DeadLetters.TAG));
+    PCollection<FetchedImage> needs = loaded.get(LoadScenes.NEEDS_PERCEPTION);
+    List<String> missing = cfg.missingModels();
+    if (!missing.isEmpty()) {
+      dead.add(needs.apply("NoPerceptionModels", ParDo.of(new MissingModelFn(missing))));
+      return loaded.get(LoadScenes.SCENES);
+    }
+    PCollectionTuple seen = needs.apply("Perceive", cfg.perception().perceive());
+    dead.add(seen.get(DeadLetters.TAG));
+    return PCollectionList.of(loaded.get(LoadScenes.SCENES))
+        .and(seen.get(Perceive.SCENES))
+        .apply("LoadedAndPerceived", Flatten.pCollections());
   }
 
   /**
@@ -346,14 +408,21 @@ public final class SpatialVqaPipeline {
 
   /** Manifest lines with an image only need a depth model and object perception. */
   static final class MissingModelFn extends DoFn<FetchedImage, DeadLetter> {
+    private final List<String> missing;
+
+    MissingModelFn(List<String> missing) {
+      this.missing = List.copyOf(missing);
+    }
+
     @ProcessElement
     public void process(@Element FetchedImage img, OutputReceiver<DeadLetter> out) {
       out.output(
           DeadLetters.of(
               "perception",
               "missing_model",
-              "scene " + img.getSceneId() + " has no depth: it needs a metric depth model and a region"
-                  + " proposer (and a segmenter for masks); pass --models=CONFIG naming them",
+              "scene " + img.getSceneId() + " has no depth: it needs perception models " + missing
+                  + " (metric depth, region proposer, CLIP scene filter unless --sceneFilter=false);"
+                  + " pass --models=CONFIG naming them (README 'Perception models')",
               DeadLetters.ref(img.getUrl(), img.getContentHash(), img.getSceneId(), null),
               img.getEventTime()));
     }

@@ -1,7 +1,5 @@
 package dev.spatialvqa.embed;
 
-import java.lang.reflect.Method;
-
 /**
  * Builds a {@link TextEmbedder} from a spec string, so that DoFns carry a plain serialisable
  * string and build their embedder in {@code @Setup}.
@@ -9,15 +7,13 @@ import java.lang.reflect.Method;
  * <ul>
  *   <li>{@code minilm} (the default; also null or blank): {@link MiniLmTextEmbedder}.
  *   <li>{@code minilm:BATCH}: the same with another batch size.
- *   <li>{@code clip:CONFIG}: CLIP's text tower from a user-supplied export, built by
- *       {@code dev.spatialvqa.embed.ClipTextEmbedder} (the perception work): this factory calls
- *       its {@code public static ClipTextEmbedder create(String config)} (looked up by reflection
- *       so that this class compiles without it; replace with a direct call once both are merged).
+ *   <li>{@code clip:CONFIG}: CLIP's text tower from a user-supplied export
+ *       ({@link ClipTextEmbedder#create}: CONFIG is the perception model config naming a
+ *       {@code clip_text} model).
  * </ul>
  */
 public final class TextEmbedders {
   public static final String DEFAULT = "minilm";
-  static final String CLIP_CLASS = "dev.spatialvqa.embed.ClipTextEmbedder";
 
   private TextEmbedders() {}
 
@@ -49,24 +45,6 @@ public final class TextEmbedders {
     if (config.isEmpty()) {
       throw new IllegalArgumentException("embedder spec 'clip:CONFIG' needs a CONFIG after 'clip:'");
     }
-    Class<?> c;
-    try {
-      c = Class.forName(CLIP_CLASS);
-    } catch (ClassNotFoundException e) {
-      throw new IllegalArgumentException(
-          "embedder spec 'clip:" + config + "' needs " + CLIP_CLASS + ", which is not in this build");
-    }
-    try {
-      Method m = c.getMethod("create", String.class);
-      return (TextEmbedder) m.invoke(null, config);
-    } catch (NoSuchMethodException e) {
-      throw new IllegalStateException(CLIP_CLASS + " has no static create(String config)", e);
-    } catch (ReflectiveOperationException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      if (cause instanceof RuntimeException) {
-        throw (RuntimeException) cause;
-      }
-      throw new IllegalStateException("cannot build the CLIP text embedder: " + cause, cause);
-    }
+    return ClipTextEmbedder.create(config);
   }
 }

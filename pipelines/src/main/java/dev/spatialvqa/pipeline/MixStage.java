@@ -26,7 +26,7 @@ import org.joda.time.Duration;
  */
 public final class MixStage {
   /** General-mix input kinds this build reads. */
-  public static final List<String> KINDS = List.of("jsonl");
+  public static final List<String> KINDS = List.of("jsonl", "kafka", "pubsub");
 
   private MixStage() {}
 
@@ -59,11 +59,21 @@ public final class MixStage {
       throw new IllegalArgumentException(
           "--mixInput must be KIND:VALUE with KIND one of " + KINDS + ", got '" + spec + "'");
     }
-    // Streaming kinds (kafka:, watch:, pubsub:) plug in here with the ingest sources: their
-    // SourceLine text is a general-mix record, their element timestamps its event time.
+    // Streaming kinds use the ingest sources: each message's text is a general-mix record, its
+    // element timestamp (Kafka: the record time; Pub/Sub: the publish time) its event time.
     switch (kind) {
       case "jsonl":
         return p.apply("ReadGeneralMix", ReadGeneralMix.jsonl(value));
+      case "kafka":
+        return p.apply("ReadGeneralMix", dev.spatialvqa.ingest.ReadKafkaCrawlRecords.from(value))
+            .apply("GeneralMixText", org.apache.beam.sdk.transforms.MapElements
+                .into(org.apache.beam.sdk.values.TypeDescriptors.strings())
+                .via(dev.spatialvqa.ingest.SourceLine::text));
+      case "pubsub":
+        return p.apply("ReadGeneralMix", dev.spatialvqa.ingest.ReadPubsubCrawlRecords.from(value))
+            .apply("GeneralMixText", org.apache.beam.sdk.transforms.MapElements
+                .into(org.apache.beam.sdk.values.TypeDescriptors.strings())
+                .via(dev.spatialvqa.ingest.SourceLine::text));
       default:
         throw new IllegalStateException("unhandled mix input kind " + kind);
     }

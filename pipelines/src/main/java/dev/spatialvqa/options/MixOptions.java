@@ -15,7 +15,7 @@ public interface MixOptions extends PipelineOptions {
   void setSpatialShare(String value);
 
   @Description(
-      "General-mix input as KIND:VALUE: jsonl:PATH (JSON Lines with num_tokens, or text and"
+      "General-mix input as KIND:VALUE: jsonl:PATH, kafka:BOOTSTRAP/TOPIC or pubsub:SUBSCRIPTION (records: JSON with num_tokens, or text and"
           + " optional images; optional source and event_time). Without it every QA is admitted and"
           + " the accounting says how many general tokens the target share needs.")
   String getMixInput();

@@ -1,0 +1,156 @@
+package dev.spatialvqa.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.spatialvqa.models.ModelPool;
+import dev.spatialvqa.models.ModelResolver;
+import dev.spatialvqa.options.SpatialVqaOptions;
+import dev.spatialvqa.perception.PerceptionTestModels;
+import dev.spatialvqa.schemas.DeadLetter;
+import dev.spatialvqa.schemas.QaRecord;
+import dev.spatialvqa.schemas.SceneRecord;
+import dev.spatialvqa.testing.KafkaBrokerExtension;
+import dev.spatialvqa.testing.LoopbackImageServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The full pipeline (no {@code --until}) fed from Kafka in streaming mode on the Flink runner's
+ * embedded mini-cluster: crawl records -> fetch from a loopback server -> perception with tiny
+ * models that have the real exports' contracts -> lift -> QA. Scene and QA shards appear under
+ * OUTPUT while the job is still running; a record that cannot be fetched is a dead letter.
+ */
+class KafkaPerceptionStreamingFlinkTest {
+  @RegisterExtension static final KafkaBrokerExtension kafka = new KafkaBrokerExtension();
+  static LoopbackImageServer server;
+  static byte[] room1;
+  static byte[] room2;
+
+  @BeforeAll
+  static void start() throws Exception {
+    room1 = Files.readAllBytes(Fixtures.bundledDir().resolve("sunrgbd-000001/image.jpg"));
+    room2 = Files.readAllBytes(Fixtures.bundledDir().resolve("sunrgbd-000002/image.jpg"));
+    server = LoopbackImageServer.start("127.0.0.2");
+    server.put("/rooms/1.jpg", "image/jpeg", room1);
+    server.put("/rooms/2.jpg", "image/jpeg", room2);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+    ModelPool.closeAll();
+  }
+
+  @Test
+  void sceneAndQaShardsAppearWhileTheStreamIsOpen(@TempDir Path dir) throws Exception {
+    Path models = Files.writeString(dir.resolve("models.json"), PerceptionTestModels.configJson(dir, false));
+    kafka.createTopic("crawl-perceive", 1);
+    kafka.produce("crawl-perceive", List.of(
+        "{\"url\":\"" + server.url("/rooms/1.jpg") + "\",\"caption\":\"a room\"}",
+        server.url("/missing.jpg")));
+    Path out = dir.resolve("out");
+    SpatialVqaOptions o = JobRunner.options(List.of(
+        "--input=kafka:" + kafka.bootstrap() + "/crawl-perceive",
+        "--output=" + out,
+        "--models=" + models,
+        "--sceneFilter=false",
+        "--intraOpThreads=1",
+        "--modelBatchSize=2",
+        "--modelMaxBufferingMs=500",
+        "--allowNetworks=127.0.0.2/32",
+        "--windowSize=3s",
+        "--mixWindowSeconds=3",
+        "--dedupeWindowSeconds=3",
+        "--dedupeAllowedLatenessSeconds=0",
+        "--runner=FlinkRunner",
+        "--flinkMaster=[local]",
+        "--parallelism=1",
+        "--streaming=true",
+        "--attachedMode=false",
+        "--checkpointingInterval=2000"));
+    Pipeline p = Pipeline.create(o);
+    SpatialVqaPipeline.build(p, o);
+    PipelineResult result = p.run();
+    try {
+      String hash1 = ModelResolver.sha256(room1);
+      await("the first room's scene shard", () -> sceneIds(out).contains(hash1));
+      assertEquals(PipelineResult.State.RUNNING, result.getState());
+      await("the unreachable image's dead letter", () -> read(out.resolve("deadletters"), DeadLetter.class)
+          .stream().anyMatch(d -> d.getReason().equals("http_404")));
+      int sceneShards = shards(out.resolve("scenes")).size();
+
+      // a record sent later, while the job runs, is perceived into a later shard
+      String hash2 = ModelResolver.sha256(room2);
+      kafka.produce("crawl-perceive", List.of(server.url("/rooms/2.jpg")));
+      await("the second room's scene shard", () -> sceneIds(out).contains(hash2));
+      assertEquals(PipelineResult.State.RUNNING, result.getState());
+      assertTrue(shards(out.resolve("scenes")).size() > sceneShards);
+
+      List<SceneRecord> scenes = read(out.resolve("scenes"), SceneRecord.class);
+      assertEquals(Set.of(hash1, hash2), scenes.stream().map(SceneRecord::getSceneId).collect(Collectors.toSet()));
+      for (SceneRecord s : scenes) {
+        assertTrue(!s.getObjects().isEmpty(), "lifted objects in " + s.getSceneId());
+      }
+      await("QA shards for the streamed scenes", () -> read(out.resolve("qa"), QaRecord.class).stream()
+          .map(QaRecord::getSceneId).collect(Collectors.toSet()).containsAll(Set.of(hash1, hash2)));
+      assertEquals(PipelineResult.State.RUNNING, result.getState());
+    } finally {
+      result.cancel();
+    }
+  }
+
+  private static Set<String> sceneIds(Path out) {
+    return read(out.resolve("scenes"), SceneRecord.class).stream().map(SceneRecord::getSceneId).collect(Collectors.toSet());
+  }
+
+  /** Finished shards directly under dir (temporary files live in sub-folders). */
+  private static List<Path> shards(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(f -> f.getFileName().toString().startsWith("part") && f.toString().endsWith(".avro")).toList();
+    } catch (Exception e) {
+      return List.of();
+    }
+  }
+
+  private static <T extends org.apache.avro.specific.SpecificRecord> List<T> read(Path dir, Class<T> type) {
+    List<T> all = new ArrayList<>();
+    for (Path f : shards(dir)) {
+      try (var r = new org.apache.avro.file.DataFileReader<>(f.toFile(), new org.apache.avro.specific.SpecificDatumReader<>(type))) {
+        r.forEach(all::add);
+      } catch (Exception e) {
+        // a shard being renamed into place: read it on the next poll
+      }
+    }
+    return all;
+  }
+
+  /** Polls until the condition holds; fails after a bounded wait (no fixed sleeps as assertions). */
+  private static void await(String what, Supplier<Boolean> condition) throws InterruptedException {
+    long deadline = System.nanoTime() + 90_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      if (condition.get()) {
+        return;
+      }
+      Thread.sleep(250);
+    }
+    fail("timed out waiting for " + what);
+  }
+}

@@ -55,7 +55,8 @@ import org.joda.time.Instant;
  * duplicate with similarity 1) - {@code KeyByBand} (one copy per LSH band key and window; seeded
  * random hyperplanes, so near neighbours share at least one key with the probability
  * {@link HyperplaneLsh#collisionProbability} gives) - {@code CompareInBand} (keyed by band key and
- * window: compares with the key's bounded set of kept embeddings; new ones are added) -
+ * window: buffers the probes until its flush timer, then compares them in the canonical order
+ * with the key's bounded set of kept embeddings; new ones are added) -
  * {@code Decide} (keyed by element: once every band has answered, the element is kept when no
  * band found a match above the threshold, else it is a duplicate of the most similar match) -
  * {@code FlattenDuplicates}.
@@ -77,16 +78,26 @@ import org.joda.time.Instant;
  * was kept or was itself a duplicate of an earlier one (each band key stores what was new to it),
  * so every chain ends at a kept element, and since "duplicate of" only points back in that order,
  * the first element of a cluster is never dropped whatever order the runner delivers elements
- * in (different band keys may see different orders). Misses are possible: an element that
- * arrives before an earlier-in-time near-duplicate (late data, or a bounded run's arbitrary
- * order) is kept and so is that one; and LSH puts a near-duplicate pair in no common band key
- * with probability {@code 1 - collisionProbability(cos)}.
+ * in (different band keys may see different orders). <b>Arrival order.</b> {@code CompareInBand}
+ * buffers each key's probes and compares them sorted by the canonical order when the watermark
+ * passes the fixed window's end (sliding: the probe's timestamp); the flush timer holds the
+ * watermark at the earliest buffered timestamp. So on bounded input, and for elements that arrive
+ * before the watermark passes their window's end, the verdicts do not depend on arrival order
+ * (tested with a list and its reverse). Misses remain possible: a late element (arriving after
+ * its key was flushed) is compared at once and only with stored earlier elements, so when it is
+ * earlier in the canonical order than a stored near-duplicate both are kept; so is a probe that
+ * finds its key's buffer full ({@link DedupeConfig#maxPendingPerKey}, counted
+ * {@code dedupe_buffer_full}); and LSH puts a near-duplicate pair in no common band key with
+ * probability {@code 1 - collisionProbability(cos)}. Verdicts of buffered elements come at the
+ * flush: up to one window size of latency with fixed windows.
  *
  * <p><b>State and memory.</b> Per band key and window: at most {@code maxKeptPerKey} entries of
  * {@code 4 * dim + ~64} bytes (384-d: ~1.6 KB each); at most {@code bands * 2^bitsPerBand} keys
  * per window ({@link DedupeConfig#stateBoundBytes}); with the defaults (8 bands x 6 bits, 64 per
  * key, 384-d) at most ~52 MB per live window, usually far less (one entry per band per new
- * element). {@code RepeatedIds} holds one long per distinct id per window; {@code Decide} holds
+ * element), plus the flush buffer: at most {@link DedupeConfig#maxPendingPerKey} probes per key
+ * ({@link DedupeConfig#pendingBoundBytes}, ~210 MB with the defaults at 384-d, plus payloads;
+ * emptied at each flush). {@code RepeatedIds} holds one long per distinct id per window; {@code Decide} holds
  * at most {@code bands} small verdicts per element in flight. Metrics: distribution
  * {@code dedupe_kept_per_key}, counters {@code dedupe_state_evicted}, {@code dedupe_state_expired}.
  *
@@ -385,7 +396,7 @@ public final class DedupeEmbeddings<T>
     }
 
     private int maxPending() {
-      return 4 * config.maxKeptPerKey();
+      return config.maxPendingPerKey();
     }
 
     @ProcessElement

@@ -399,6 +399,18 @@ public final class DedupeEmbeddings<T>
       return config.maxPendingPerKey();
     }
 
+    /**
+     * Flushed verdicts carry their element's timestamp, which is at or after the flush timer's
+     * output timestamp (the earliest buffered one) on runners that honour a re-set timer's output
+     * timestamp; Flink's batch timer internals keep the first one, so the check is lifted. Verdicts
+     * go to {@code Decide}, which is in the global window and keyed by element: none is dropped.
+     */
+    @Override
+    @SuppressWarnings("deprecation")
+    public org.joda.time.Duration getAllowedTimestampSkew() {
+      return org.joda.time.Duration.millis(Long.MAX_VALUE);
+    }
+
     @ProcessElement
     public void process(
         @Element KV<String, BandProbe<T>> kv,

@@ -183,6 +183,26 @@ public final class DedupeConfig implements Serializable {
     return keys * maxKeptPerKey * (4L * dimension + 64);
   }
 
+  /**
+   * How many probes one band key and window may buffer before its flush timer fires (so that they
+   * are compared in the canonical order): {@code 4 * maxKeptPerKey}. Past it, a probe is compared
+   * at once (arrival order then matters for that key; counted {@code dedupe_buffer_full}).
+   */
+  public int maxPendingPerKey() {
+    return 4 * maxKeptPerKey;
+  }
+
+  /**
+   * Upper bound of the buffered-probe state per live window, in bytes, without payloads (only
+   * band 0's probe carries the element's payload): {@code bands * 2^bitsPerBand} keys x
+   * {@link #maxPendingPerKey} probes of {@code 4 * dimension + ~64} bytes. Buffers are emptied
+   * when the watermark passes the window's end (fixed) or each probe's timestamp (sliding).
+   */
+  public long pendingBoundBytes(int dimension) {
+    long keys = (long) bands << bitsPerBand;
+    return keys * maxPendingPerKey() * (4L * dimension + 64);
+  }
+
   @Override
   public String toString() {
     return "DedupeConfig{threshold=" + threshold + ", window=" + windowKind + " " + windowSize

@@ -55,7 +55,8 @@ import org.joda.time.Instant;
  * duplicate with similarity 1) - {@code KeyByBand} (one copy per LSH band key and window; seeded
  * random hyperplanes, so near neighbours share at least one key with the probability
  * {@link HyperplaneLsh#collisionProbability} gives) - {@code CompareInBand} (keyed by band key and
- * window: compares with the key's bounded set of kept embeddings; new ones are added) -
+ * window: buffers the probes until its flush timer, then compares them in the canonical order
+ * with the key's bounded set of kept embeddings; new ones are added) -
  * {@code Decide} (keyed by element: once every band has answered, the element is kept when no
  * band found a match above the threshold, else it is a duplicate of the most similar match) -
  * {@code FlattenDuplicates}.
@@ -77,16 +78,26 @@ import org.joda.time.Instant;
  * was kept or was itself a duplicate of an earlier one (each band key stores what was new to it),
  * so every chain ends at a kept element, and since "duplicate of" only points back in that order,
  * the first element of a cluster is never dropped whatever order the runner delivers elements
- * in (different band keys may see different orders). Misses are possible: an element that
- * arrives before an earlier-in-time near-duplicate (late data, or a bounded run's arbitrary
- * order) is kept and so is that one; and LSH puts a near-duplicate pair in no common band key
- * with probability {@code 1 - collisionProbability(cos)}.
+ * in (different band keys may see different orders). <b>Arrival order.</b> {@code CompareInBand}
+ * buffers each key's probes and compares them sorted by the canonical order when the watermark
+ * passes the fixed window's end (sliding: the probe's timestamp); the flush timer holds the
+ * watermark at the earliest buffered timestamp. So on bounded input, and for elements that arrive
+ * before the watermark passes their window's end, the verdicts do not depend on arrival order
+ * (tested with a list and its reverse). Misses remain possible: a late element (arriving after
+ * its key was flushed) is compared at once and only with stored earlier elements, so when it is
+ * earlier in the canonical order than a stored near-duplicate both are kept; so is a probe that
+ * finds its key's buffer full ({@link DedupeConfig#maxPendingPerKey}, counted
+ * {@code dedupe_buffer_full}); and LSH puts a near-duplicate pair in no common band key with
+ * probability {@code 1 - collisionProbability(cos)}. Verdicts of buffered elements come at the
+ * flush: up to one window size of latency with fixed windows.
  *
  * <p><b>State and memory.</b> Per band key and window: at most {@code maxKeptPerKey} entries of
  * {@code 4 * dim + ~64} bytes (384-d: ~1.6 KB each); at most {@code bands * 2^bitsPerBand} keys
  * per window ({@link DedupeConfig#stateBoundBytes}); with the defaults (8 bands x 6 bits, 64 per
  * key, 384-d) at most ~52 MB per live window, usually far less (one entry per band per new
- * element). {@code RepeatedIds} holds one long per distinct id per window; {@code Decide} holds
+ * element), plus the flush buffer: at most {@link DedupeConfig#maxPendingPerKey} probes per key
+ * ({@link DedupeConfig#pendingBoundBytes}, ~210 MB with the defaults at 384-d, plus payloads;
+ * emptied at each flush). {@code RepeatedIds} holds one long per distinct id per window; {@code Decide} holds
  * at most {@code bands} small verdicts per element in flight. Metrics: distribution
  * {@code dedupe_kept_per_key}, counters {@code dedupe_state_evicted}, {@code dedupe_state_expired}.
  *
@@ -158,7 +169,7 @@ public final class DedupeEmbeddings<T>
             .setCoder(KvCoder.of(StringUtf8Coder.of(), embeddedCoder))
             .apply("KeyByBand", ParDo.of(new KeyByBandFn<T>(config)))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), new BandProbeCoder<>(payloadCoder)))
-            .apply("CompareInBand", ParDo.of(new CompareInBandFn<T>(config)))
+            .apply("CompareInBand", ParDo.of(new CompareInBandFn<T>(config, payloadCoder)))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), new VerdictCoder<>(payloadCoder)));
 
     PCollectionTuple decided =
@@ -322,16 +333,29 @@ public final class DedupeEmbeddings<T>
 
   /**
    * Keyed by band key (and fixed window): compares with the bounded set of kept embeddings, keeps
-   * what is new. Fixed windows: the expiry timer at window end + lateness clears the set and
-   * leaves a one-boolean tombstone (cleared one window size later by the {@code gc} timer), so an
-   * element arriving after its window expired is reported too late instead of compared with an
-   * empty set.
+   * what is new, in the canonical order (event time, then id) whatever the arrival order. Probes
+   * are buffered ({@code pending}) until a {@code flush} event-time timer fires: at the fixed
+   * window's end, or (sliding) at the earliest buffered timestamp; the flush timer's output
+   * timestamp (watermark hold) is the earliest buffered timestamp, so verdicts are never late for
+   * the hold. The flush sorts the buffer and compares in that order, so on bounded input (all
+   * elements in before the watermark moves) the verdicts do not depend on arrival order. A probe
+   * at or before the last flushed timestamp (late data) is compared at once with the kept set. The
+   * buffer is bounded: past {@code 4 * maxKeptPerKey} buffered probes a probe is compared at once
+   * (counted {@code dedupe_buffer_full}). Fixed windows: the expiry timer at window end + lateness
+   * clears the set and leaves a one-boolean tombstone (cleared one window size later by the
+   * {@code gc} timer), so an element arriving after its window expired is reported too late
+   * instead of compared with an empty set. Expiry and gc timers do not hold the watermark.
    */
   static final class CompareInBandFn<T> extends DoFn<KV<String, BandProbe<T>>, KV<String, Verdict<T>>> {
     private static final String EXPIRY = "expiry";
     private static final String GC = "gc";
+    private static final String FLUSH = "flush";
     private static final String KEPT = "kept";
     private static final String CLOSED = "closed";
+    private static final String PENDING = "pending";
+    private static final String PENDING_COUNT = "pendingCount";
+    private static final String PENDING_MIN = "pendingMin";
+    private static final String FLUSHED_UP_TO = "flushedUpTo";
 
     @StateId(KEPT)
     private final StateSpec<ValueState<KeptSet>> keptSpec = StateSpecs.value(new KeptSetCoder());
@@ -339,19 +363,52 @@ public final class DedupeEmbeddings<T>
     @StateId(CLOSED)
     private final StateSpec<ValueState<Boolean>> closedSpec = StateSpecs.value(BooleanCoder.of());
 
+    @StateId(PENDING)
+    private final StateSpec<BagState<KV<Long, BandProbe<T>>>> pendingSpec;
+
+    @StateId(PENDING_COUNT)
+    private final StateSpec<ValueState<Integer>> pendingCountSpec = StateSpecs.value(VarIntCoder.of());
+
+    @StateId(PENDING_MIN)
+    private final StateSpec<ValueState<Long>> pendingMinSpec = StateSpecs.value(VarLongCoder.of());
+
+    @StateId(FLUSHED_UP_TO)
+    private final StateSpec<ValueState<Long>> flushedUpToSpec = StateSpecs.value(VarLongCoder.of());
+
     @TimerId(EXPIRY)
     private final TimerSpec expirySpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
 
     @TimerId(GC)
     private final TimerSpec gcSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
 
+    @TimerId(FLUSH)
+    private final TimerSpec flushSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
+
     private final DedupeConfig config;
     private final Distribution keptPerKey = Metrics.distribution(Ledger.NAMESPACE, "dedupe_kept_per_key");
     private final Counter evicted = Ledger.counter("dedupe_state_evicted");
     private final Counter expired = Ledger.counter("dedupe_state_expired");
+    private final Counter bufferFull = Ledger.counter("dedupe_buffer_full");
 
-    CompareInBandFn(DedupeConfig config) {
+    CompareInBandFn(DedupeConfig config, Coder<T> payloadCoder) {
       this.config = config;
+      this.pendingSpec = StateSpecs.bag(KvCoder.of(VarLongCoder.of(), new BandProbeCoder<>(payloadCoder)));
+    }
+
+    private int maxPending() {
+      return config.maxPendingPerKey();
+    }
+
+    /**
+     * Flushed verdicts carry their element's timestamp, which is at or after the flush timer's
+     * output timestamp (the earliest buffered one) on runners that honour a re-set timer's output
+     * timestamp; Flink's batch timer internals keep the first one, so the check is lifted. Verdicts
+     * go to {@code Decide}, which is in the global window and keyed by element: none is dropped.
+     */
+    @Override
+    @SuppressWarnings("deprecation")
+    public org.joda.time.Duration getAllowedTimestampSkew() {
+      return org.joda.time.Duration.millis(Long.MAX_VALUE);
     }
 
     @ProcessElement
@@ -361,38 +418,132 @@ public final class DedupeEmbeddings<T>
         BoundedWindow window,
         @StateId(KEPT) ValueState<KeptSet> keptState,
         @StateId(CLOSED) ValueState<Boolean> closed,
+        @StateId(PENDING) BagState<KV<Long, BandProbe<T>>> pending,
+        @StateId(PENDING_COUNT) ValueState<Integer> pendingCount,
+        @StateId(PENDING_MIN) ValueState<Long> pendingMin,
+        @StateId(FLUSHED_UP_TO) ValueState<Long> flushedUpTo,
         @TimerId(EXPIRY) Timer expiry,
+        @TimerId(FLUSH) Timer flush,
         OutputReceiver<KV<String, Verdict<T>>> out) {
       BandProbe<T> p = kv.getValue();
-      String occurrence = p.id + "@" + ts.getMillis();
       if (Boolean.TRUE.equals(closed.read())) {
-        out.output(KV.of(occurrence, new Verdict<>(p.band, null, 0L, 0.0, true, p.payload)));
+        out.output(KV.of(occurrence(p.id, ts.getMillis()), new Verdict<>(p.band, null, 0L, 0.0, true, p.payload)));
         return;
       }
-      KeptSet kept = keptState.read();
-      if (kept == null) {
-        kept = new KeptSet();
+      if (config.windowKind() == DedupeConfig.WindowKind.FIXED && keptState.read() == null
+          && pendingCount.read() == null && flushedUpTo.read() == null) {
+        expiry.withNoOutputTimestamp().set(expiry(config, window, ts));
       }
+      Long upTo = flushedUpTo.read();
+      Integer count = pendingCount.read();
+      int n = count == null ? 0 : count;
+      if ((upTo != null && ts.getMillis() <= upTo) || n >= maxPending()) {
+        if (n >= maxPending()) {
+          bufferFull.inc();
+        }
+        KeptSet kept = keptState.read();
+        if (kept == null) {
+          kept = new KeptSet();
+        }
+        Verdict<T> v = compare(p, ts.getMillis(), kept, window, expiry);
+        keptState.write(kept);
+        out.output(KV.of(occurrence(p.id, ts.getMillis()), v));
+        return;
+      }
+      pending.add(KV.of(ts.getMillis(), p));
+      pendingCount.write(n + 1);
+      Long min = pendingMin.read();
+      if (min == null || ts.getMillis() < min) {
+        pendingMin.write(ts.getMillis());
+        flush.withOutputTimestamp(ts).set(flushAt(window, ts));
+      }
+    }
+
+    /** Fixed: the end of the element's window; sliding: the element's own timestamp. */
+    private Instant flushAt(BoundedWindow window, Instant ts) {
+      Instant at = config.windowKind() == DedupeConfig.WindowKind.FIXED
+          ? new Instant(windowStart(config, ts.getMillis()) + config.windowSize().getMillis() - 1)
+          : ts;
+      return at.isAfter(window.maxTimestamp()) ? window.maxTimestamp() : at;
+    }
+
+    private static String occurrence(String id, long ts) {
+      return id + "@" + ts;
+    }
+
+    /** Compares one probe with the kept set and adds it when new; returns the band's verdict. */
+    private Verdict<T> compare(BandProbe<T> p, long ts, KeptSet kept, BoundedWindow window, Timer expiry) {
       boolean sliding = config.windowKind() == DedupeConfig.WindowKind.SLIDING;
       long lookback = sliding ? config.windowSize().getMillis() : Long.MAX_VALUE;
-      KeptSet.Match m = kept.bestMatch(p.id, p.group, p.embedding, ts.getMillis(), config.threshold(), lookback);
+      KeptSet.Match m = kept.bestMatch(p.id, p.group, p.embedding, ts, config.threshold(), lookback);
       if (m != null) {
-        out.output(KV.of(occurrence,
-            new Verdict<>(p.band, m.entry.id, m.entry.timestampMillis, m.similarity, false, p.payload)));
-        return;
+        return new Verdict<>(p.band, m.entry.id, m.entry.timestampMillis, m.similarity, false, p.payload);
       }
-      evicted.inc(kept.add(new KeptSet.Entry(p.id, p.group, ts.getMillis(), p.embedding), config.maxKeptPerKey()));
+      evicted.inc(kept.add(new KeptSet.Entry(p.id, p.group, ts, p.embedding), config.maxKeptPerKey()));
       if (sliding) {
         long newest = kept.maxTimestamp();
         expired.inc(kept.removeOlderThan(
             newest - config.windowSize().getMillis() - config.allowedLateness().getMillis()));
         expiry.withNoOutputTimestamp().set(expiry(config, window, new Instant(newest)));
-      } else if (kept.size() == 1) {
-        expiry.withNoOutputTimestamp().set(expiry(config, window, ts));
       }
-      keptState.write(kept);
       keptPerKey.update(kept.size());
-      out.output(KV.of(occurrence, new Verdict<>(p.band, null, 0L, 0.0, false, p.payload)));
+      return new Verdict<>(p.band, null, 0L, 0.0, false, p.payload);
+    }
+
+    @OnTimer(FLUSH)
+    public void onFlush(
+        OnTimerContext c,
+        @StateId(KEPT) ValueState<KeptSet> keptState,
+        @StateId(CLOSED) ValueState<Boolean> closed,
+        @StateId(PENDING) BagState<KV<Long, BandProbe<T>>> pending,
+        @StateId(PENDING_COUNT) ValueState<Integer> pendingCount,
+        @StateId(PENDING_MIN) ValueState<Long> pendingMin,
+        @StateId(FLUSHED_UP_TO) ValueState<Long> flushedUpTo,
+        @TimerId(EXPIRY) Timer expiry,
+        @TimerId(FLUSH) Timer flush) {
+      long fire = c.fireTimestamp().getMillis();
+      List<KV<Long, BandProbe<T>>> ready = new ArrayList<>();
+      List<KV<Long, BandProbe<T>>> rest = new ArrayList<>();
+      for (KV<Long, BandProbe<T>> e : pending.read()) {
+        (e.getKey() <= fire ? ready : rest).add(e);
+      }
+      pending.clear();
+      ready.sort(java.util.Comparator.<KV<Long, BandProbe<T>>>comparingLong(KV::getKey)
+          .thenComparing(e -> e.getValue().id));
+      boolean isClosed = Boolean.TRUE.equals(closed.read());
+      KeptSet kept = keptState.read();
+      if (kept == null) {
+        kept = new KeptSet();
+      }
+      for (KV<Long, BandProbe<T>> e : ready) {
+        BandProbe<T> p = e.getValue();
+        Verdict<T> v = isClosed
+            ? new Verdict<>(p.band, null, 0L, 0.0, true, p.payload)
+            : compare(p, e.getKey(), kept, c.window(), expiry);
+        c.outputWithTimestamp(KV.of(occurrence(p.id, e.getKey()), v), new Instant(e.getKey()));
+      }
+      if (!isClosed && !ready.isEmpty()) {
+        keptState.write(kept);
+      }
+      Long upTo = flushedUpTo.read();
+      flushedUpTo.write(upTo == null ? fire : Math.max(upTo, fire));
+      if (config.windowKind() == DedupeConfig.WindowKind.SLIDING) {
+        // also when nothing was added: the expiry timer clears flushedUpTo
+        expiry.withNoOutputTimestamp().set(expiry(config, c.window(), new Instant(Math.max(fire, kept.maxTimestamp()))));
+      }
+      if (rest.isEmpty()) {
+        pendingCount.clear();
+        pendingMin.clear();
+        return;
+      }
+      long min = Long.MAX_VALUE;
+      for (KV<Long, BandProbe<T>> e : rest) {
+        pending.add(e);
+        min = Math.min(min, e.getKey());
+      }
+      pendingCount.write(rest.size());
+      pendingMin.write(min);
+      flush.withOutputTimestamp(new Instant(min)).set(flushAt(c.window(), new Instant(min)));
     }
 
     @OnTimer(EXPIRY)
@@ -400,6 +551,7 @@ public final class DedupeEmbeddings<T>
         OnTimerContext c,
         @StateId(KEPT) ValueState<KeptSet> keptState,
         @StateId(CLOSED) ValueState<Boolean> closed,
+        @StateId(FLUSHED_UP_TO) ValueState<Long> flushedUpTo,
         @TimerId(GC) Timer gc) {
       KeptSet kept = keptState.read();
       if (kept != null) {
@@ -410,12 +562,17 @@ public final class DedupeEmbeddings<T>
         closed.write(true);
         Instant at = c.fireTimestamp().plus(config.windowSize());
         gc.withNoOutputTimestamp().set(at.isAfter(c.window().maxTimestamp()) ? c.window().maxTimestamp() : at);
+      } else {
+        flushedUpTo.clear();
       }
     }
 
     @OnTimer(GC)
-    public void onGc(@StateId(CLOSED) ValueState<Boolean> closed) {
+    public void onGc(
+        @StateId(CLOSED) ValueState<Boolean> closed,
+        @StateId(FLUSHED_UP_TO) ValueState<Long> flushedUpTo) {
       closed.clear();
+      flushedUpTo.clear();
     }
   }
 

@@ -6,13 +6,20 @@ import static dev.spatialvqa.dedupe.DedupeEmbeddingsTest.at;
 import static dev.spatialvqa.dedupe.DedupeEmbeddingsTest.axis;
 import static dev.spatialvqa.dedupe.DedupeEmbeddingsTest.nearAxis;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.flink.TestFlinkRunner;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestStream;
+import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TimestampedValue;
 import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -23,10 +30,14 @@ import org.junit.jupiter.api.Test;
  */
 class DedupeEmbeddingsFlinkTest {
   private static TestPipeline flink() {
+    return flink(true);
+  }
+
+  private static TestPipeline flink(boolean streaming) {
     FlinkPipelineOptions o = PipelineOptionsFactory.create().as(FlinkPipelineOptions.class);
     o.setRunner(TestFlinkRunner.class);
     o.setFlinkMaster("[local]");
-    o.setStreaming(true);
+    o.setStreaming(streaming);
     o.setParallelism(1);
     o.setShutdownSourcesAfterIdleMs(0L);
     return TestPipeline.fromOptions(o).enableAbandonedNodeEnforcement(false);
@@ -55,6 +66,35 @@ class DedupeEmbeddingsFlinkTest {
     PAssert.that(out.get(KEPT)).containsInAnyOrder("payload-a", "payload-b", "payload-a3");
     PAssert.that(DedupeEmbeddingsTest.pairs(out))
         .containsInAnyOrder("a2->a:near_duplicate", "b2->b:near_duplicate");
+    p.run().waitUntilFinish();
+  }
+
+  /**
+   * Bounded input on Flink's batch translation, timestamps 100 ms apart (base before its
+   * near-duplicates), delivered forward and reversed: full recall, the same verdicts.
+   */
+  @Test
+  void boundedInputInTwoArrivalOrdersOnFlinkBatch() {
+    TestPipeline p = flink(false);
+    List<String> bases = new ArrayList<>();
+    List<String> dups = new ArrayList<>();
+    List<Embedded<String>> planted = DedupeArrivalOrderTest.planted(bases, dups);
+    List<TimestampedValue<Embedded<String>>> forward = new ArrayList<>();
+    for (int i = 0; i < planted.size(); i++) {
+      forward.add(TimestampedValue.of(planted.get(i), new Instant(i * 100L)));
+    }
+    List<TimestampedValue<Embedded<String>>> reversed = new ArrayList<>(forward);
+    Collections.reverse(reversed);
+    Coder<Embedded<String>> coder = Embedded.EmbeddedCoder.of(StringUtf8Coder.of());
+    PCollectionTuple a = p.apply("CreateForward", Create.timestamped(forward).withCoder(coder))
+        .apply("DedupeForward", DedupeEmbeddings.of("caption", FIXED, StringUtf8Coder.of(), KEPT));
+    PCollectionTuple b = p.apply("CreateReversed", Create.timestamped(reversed).withCoder(coder))
+        .apply("DedupeReversed", DedupeEmbeddings.of("caption", FIXED, StringUtf8Coder.of(), KEPT));
+
+    PAssert.that("kept, forward", a.get(KEPT)).containsInAnyOrder(bases);
+    PAssert.that("kept, reversed", b.get(KEPT)).containsInAnyOrder(bases);
+    PAssert.that("dropped, forward", DedupeArrivalOrderTest.dropped(a, "Forward")).containsInAnyOrder(dups);
+    PAssert.that("dropped, reversed", DedupeArrivalOrderTest.dropped(b, "Reversed")).containsInAnyOrder(dups);
     p.run().waitUntilFinish();
   }
 }

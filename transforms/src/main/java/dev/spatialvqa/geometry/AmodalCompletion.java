@@ -267,23 +267,16 @@ final class AmodalCompletion {
       int[] first = new int[h], last = new int[h];
       Arrays.fill(first, -1);
       Arrays.fill(last, -1);
-      int total = w * h;
-      for (int b = 0; b < member.length; b++) {
-        int bits = member[b] & 0xff;
-        while (bits != 0) {
-          int bit = Integer.numberOfTrailingZeros(bits);
-          bits &= bits - 1;
-          int idx = b * 8 + bit;
-          if (idx >= total) {
-            break;
-          }
-          int u = idx % w, v = idx / w;
-          if (first[v] < 0) {
-            first[v] = u;
-          }
-          last[v] = u;
-        }
-      }
+      MaskBits.forEachSet(
+          member,
+          w * h,
+          idx -> {
+            int u = idx % w, v = idx / w;
+            if (first[v] < 0) {
+              first[v] = u;
+            }
+            last[v] = u;
+          });
       return new RowBounds(first, last);
     }
 

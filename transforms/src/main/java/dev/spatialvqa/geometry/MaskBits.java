@@ -16,6 +16,21 @@ public final class MaskBits {
     mask[index >>> 3] |= (byte) (1 << (index & 7));
   }
 
+  /** Calls {@code action} with the index of every set bit below {@code total}, in order. */
+  public static void forEachSet(byte[] mask, int total, java.util.function.IntConsumer action) {
+    for (int b = 0; b < mask.length; b++) {
+      int bits = mask[b] & 0xff;
+      while (bits != 0) {
+        int idx = b * 8 + Integer.numberOfTrailingZeros(bits);
+        bits &= bits - 1;
+        if (idx >= total) {
+          return;
+        }
+        action.accept(idx);
+      }
+    }
+  }
+
   public static int count(byte[] mask) {
     int n = 0;
     for (byte b : mask) {

@@ -384,26 +384,20 @@ public final class SceneLifter {
 
   /** {u0, v0, u1, v1} of the set bits, or null when none is set. */
   static int[] maskBounds(byte[] mask, int w, int h) {
-    int u0 = Integer.MAX_VALUE, v0 = Integer.MAX_VALUE, u1 = -1, v1 = -1;
-    int total = w * h;
-    for (int b = 0; b < mask.length; b++) {
-      int bits = mask[b] & 0xff;
-      while (bits != 0) {
-        int bit = Integer.numberOfTrailingZeros(bits);
-        bits &= bits - 1;
-        int idx = b * 8 + bit;
-        if (idx >= total) {
-          break;
-        }
-        int u = idx % w, v = idx / w;
-        u0 = Math.min(u0, u);
-        u1 = Math.max(u1, u);
-        v0 = Math.min(v0, v);
-        v1 = Math.max(v1, v);
-      }
-    }
-    return u1 < 0 ? null : new int[] {u0, v0, u1, v1};
+    int[] b = {Integer.MAX_VALUE, Integer.MAX_VALUE, -1, -1};
+    MaskBits.forEachSet(
+        mask,
+        w * h,
+        idx -> {
+          int u = idx % w, v = idx / w;
+          b[0] = Math.min(b[0], u);
+          b[1] = Math.min(b[1], v);
+          b[2] = Math.max(b[2], u);
+          b[3] = Math.max(b[3], v);
+        });
+    return b[2] < 0 ? null : b;
   }
+
 
   /** Median distance of the cloud from the camera along the optical axis (subsampled). */
   private static double medianDepth(DepthImage depth, CameraIntrinsics k, Frame frame, Points cloud) {

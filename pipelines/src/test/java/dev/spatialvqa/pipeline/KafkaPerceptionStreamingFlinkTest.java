@@ -2,7 +2,6 @@ package dev.spatialvqa.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.spatialvqa.models.ModelPool;
 import dev.spatialvqa.models.ModelResolver;
@@ -15,12 +14,10 @@ import dev.spatialvqa.testing.KafkaBrokerExtension;
 import dev.spatialvqa.testing.LoopbackImageServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.junit.jupiter.api.AfterAll;
@@ -118,39 +115,15 @@ class KafkaPerceptionStreamingFlinkTest {
     return read(out.resolve("scenes"), SceneRecord.class).stream().map(SceneRecord::getSceneId).collect(Collectors.toSet());
   }
 
-  /** Finished shards directly under dir (temporary files live in sub-folders). */
   private static List<Path> shards(Path dir) {
-    if (!Files.isDirectory(dir)) {
-      return List.of();
-    }
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(f -> f.getFileName().toString().startsWith("part") && f.toString().endsWith(".avro")).toList();
-    } catch (Exception e) {
-      return List.of();
-    }
+    return StreamingShards.shards(dir);
   }
 
   private static <T extends org.apache.avro.specific.SpecificRecord> List<T> read(Path dir, Class<T> type) {
-    List<T> all = new ArrayList<>();
-    for (Path f : shards(dir)) {
-      try (var r = new org.apache.avro.file.DataFileReader<>(f.toFile(), new org.apache.avro.specific.SpecificDatumReader<>(type))) {
-        r.forEach(all::add);
-      } catch (Exception e) {
-        // a shard being renamed into place: read it on the next poll
-      }
-    }
-    return all;
+    return StreamingShards.read(dir, type);
   }
 
-  /** Polls until the condition holds; fails after a bounded wait (no fixed sleeps as assertions). */
   private static void await(String what, Supplier<Boolean> condition) throws InterruptedException {
-    long deadline = System.nanoTime() + 90_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      if (condition.get()) {
-        return;
-      }
-      Thread.sleep(250);
-    }
-    fail("timed out waiting for " + what);
+    StreamingShards.await(what, 90, condition);
   }
 }

@@ -118,16 +118,11 @@ public final class CloudFilters {
     return labels;
   }
 
-  /** Indices of the largest DBSCAN cluster (ties: the lowest cluster id); empty when all noise. */
-  public static boolean[] largestCluster(Points in, double eps, int minPoints) {
-    int[] labels = dbscan(in, eps, minPoints);
+  /** Points per DBSCAN cluster id (noise, label -1, not counted); empty when all noise. */
+  static int[] clusterSizes(int[] labels) {
     int max = -1;
     for (int l : labels) {
       max = Math.max(max, l);
-    }
-    boolean[] keep = new boolean[in.size()];
-    if (max < 0) {
-      return keep;
     }
     int[] sizes = new int[max + 1];
     for (int l : labels) {
@@ -135,8 +130,19 @@ public final class CloudFilters {
         sizes[l]++;
       }
     }
+    return sizes;
+  }
+
+  /** Indices of the largest DBSCAN cluster (ties: the lowest cluster id); empty when all noise. */
+  public static boolean[] largestCluster(Points in, double eps, int minPoints) {
+    int[] labels = dbscan(in, eps, minPoints);
+    int[] sizes = clusterSizes(labels);
+    boolean[] keep = new boolean[in.size()];
+    if (sizes.length == 0) {
+      return keep;
+    }
     int best = 0;
-    for (int c = 1; c <= max; c++) {
+    for (int c = 1; c < sizes.length; c++) {
       if (sizes[c] > sizes[best]) {
         best = c;
       }
@@ -154,19 +160,10 @@ public final class CloudFilters {
    */
   public static boolean[] objectClusters(Points in, double eps, int minPoints, double minShare) {
     int[] labels = dbscan(in, eps, minPoints);
-    int max = -1;
-    for (int l : labels) {
-      max = Math.max(max, l);
-    }
+    int[] sizes = clusterSizes(labels);
     boolean[] keep = new boolean[in.size()];
-    if (max < 0) {
+    if (sizes.length == 0) {
       return keep;
-    }
-    int[] sizes = new int[max + 1];
-    for (int l : labels) {
-      if (l >= 0) {
-        sizes[l]++;
-      }
     }
     int largest = 0;
     for (int size : sizes) {

@@ -96,12 +96,19 @@ final class AmodalCompletion {
     RowBounds rows = RowBounds.of(member, depth.width(), depth.height());
     double[] c = box.center(), e = box.extent();
     double[] lo = {c[0] - e[0] / 2, c[1] - e[1] / 2}, hi = {c[0] + e[0] / 2, c[1] + e[1] / 2};
+    // the search starts at the 1st/99th percentile faces: a single noisy point at the box's face
+    // would put the first samples inside the depth noise band
+    double[][] faces = {trimmedRange(pts, 0), trimmedRange(pts, 1)};
     double[] grow = new double[4]; // -x, +x, -y, +y
     for (int side = 0; side < 4; side++) {
       int axis = side / 2;
       int sign = side % 2 == 0 ? -1 : 1;
-      grow[side] = extension(pts, occupied, depth, k, frame, member, rows, minDepth, maxDepth, farObject, axis, sign,
-          sign < 0 ? lo[axis] : hi[axis], e[axis]);
+      double start = sign < 0 ? faces[axis][0] : faces[axis][1];
+      double reach = extension(pts, occupied, depth, k, frame, member, rows, minDepth, maxDepth, farObject, axis, sign,
+          start, faces[axis][1] - faces[axis][0]);
+      // the side moves only when the completed face lies beyond the box's own face
+      double boxFace = sign < 0 ? lo[axis] : hi[axis];
+      grow[side] = reach == 0 ? 0 : Math.max(0, sign * (start + sign * reach - boxFace));
     }
     if (grow[0] + grow[1] + grow[2] + grow[3] == 0) {
       return box;
@@ -240,6 +247,16 @@ final class AmodalCompletion {
     }
     // an occluder in front of the object, or a background surface (wall) between object and sample
     return obs <= farObject + tol ? 1 : -1;
+  }
+
+  /** {1st, 99th} percentile of the cloud along horizontal axis 0 (x) or 1 (y). */
+  static double[] trimmedRange(Points pts, int axis) {
+    double[] v = new double[pts.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = axis == 0 ? pts.x(i) : pts.y(i);
+    }
+    Arrays.sort(v);
+    return new double[] {SceneLifter.percentile(v, 1), SceneLifter.percentile(v, 99)};
   }
 
   /** Whether canonical point q lies in one of the (oriented) boxes. */

@@ -233,6 +233,9 @@ class SceneLifterSyntheticTest {
     assertTrue(res.objects().stream().noneMatch(o -> o.objectId().equals("pebble")));
     LiftedObject cup = find(res, "cup"); // a finer voxel keeps a small object measurable
     assertTrue(cup.numPoints() >= LiftConfig.defaults().minPoints());
-    assertEquals(0.12, cup.extent()[2], 0.024);
+    // boxes span the denoised cloud, so the depth noise (sigma = 0.003 z^2 = 1.1 cm at 1.9 m) widens a
+    // 12 cm cup by about two sigma: measured 0.145 m
+    assertEquals(0.12, cup.extent()[2], 0.036);
+    assertTrue(cup.extent()[2] >= 0.12, "a surface's span is not shorter than the surface: " + cup.extent()[2]);
   }
 }

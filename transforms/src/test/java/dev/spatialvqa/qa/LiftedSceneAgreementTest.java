@@ -116,15 +116,21 @@ class LiftedSceneAgreementTest {
     assertTrue(total.qualitativeBeyondMargin >= 50, total.toString());
     assertTrue(total.quantitative >= 30, total.toString());
     // the qualitative bar (95%), strictly (tie answers on decisive pairs count as misses);
-    // floor raised to just under the measured 98.7% (228/231) with amodal completion
+    // the qualitative bar (95%), strictly (tie answers on decisive pairs count as misses);
+    // floors just under the measured 98.7% (228/231)
     assertTrue(total.qualitativeAgreement() >= 0.975, total.toString());
     assertTrue(total.confidentAgreement() >= 0.975, total.toString());
-    // regression floors. Visible-only boxes (main at 2026-11-22 05:10): 102/145 = 70.3% in
-    // [0.8x, 1.25x], 133/145 = 91.7% in [0.5x, 2x], qualitative 96.1% strict. With amodal completion
-    // (SceneLifter default, see geometry.AmodalCompletion): 104/146 = 71.2%, 134/146 = 91.8%, 98.7%
-    // strict. The 90% in [0.8x, 1.25x] is not met yet.
-    assertTrue(total.tightShare() >= 0.70, total.toString());
-    assertTrue(total.looseShare() >= 0.90, total.toString());
+    // regression floors. History: visible-only percentile boxes 102/145 = 70.3% in [0.8x, 1.25x];
+    // with amodal completion 104/146 = 71.2%; boxes spanning the whole denoised cloud instead of its
+    // 1st..99th percentiles (main at 2026-11-22 09:55): 111/147 = 75.5% in [0.8x, 1.25x],
+    // 135/147 = 91.8% in [0.5x, 2x] (visible-only the same 75.5%). The 90% in [0.8x, 1.25x]
+    // is not met: the misses are the README's caveat objects (occluded night stand, dresser cut by
+    // the image edge whose ground-truth box also holds the mirror above it), the lamp (ground-truth
+    // box 0.43 x 0.64 m around a lamp whose points span 0.25 x 0.30 m) and differences of such
+    // sizes (taller_by, wider_by). Note that the bundled instances.png masks were cut from the
+    // ground-truth boxes, so no masked point lies outside them: real masks bleed more.
+    assertTrue(total.tightShare() >= 0.75, total.toString());
+    assertTrue(total.looseShare() >= 0.91, total.toString());
     assertTrue(total.directionWithin1h >= 0.8 * total.direction, total.toString());
 
     // the demo's settings (defaults) ask every type of the catalog on these two scenes

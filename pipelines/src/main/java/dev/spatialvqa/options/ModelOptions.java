@@ -40,11 +40,20 @@ public interface ModelOptions extends PipelineOptions {
 
   void setInterOpThreads(int value);
 
-  @Description("ONNX Runtime intra-op threads per session (0 = runtime default: all cores).")
+  @Description("ONNX Runtime intra-op threads per session (0 = the worker's cores divided by"
+      + " --maxConcurrentPerDevice, at least 1).")
   @Default.Integer(0)
   int getIntraOpThreads();
 
   void setIntraOpThreads(int value);
+
+  @Description("Let ONNX Runtime's intra-op threads spin-wait between work items"
+      + " (session.intra_op.allow_spinning). Off by default: spinning threads take cores from"
+      + " the pipeline's other threads.")
+  @Default.Boolean(false)
+  boolean getOrtSpinWait();
+
+  void setOrtSpinWait(boolean value);
 
   @Description("Images per model batch.")
   @Default.Integer(8)

@@ -39,7 +39,7 @@ public record PerceptionSettings(
           "--devicePlacement must be LEAST_LOADED or ROUND_ROBIN, got " + o.getDevicePlacement());
     }
     ModelPool.Settings pool = new ModelPool.Settings(devices, o.getMaxConcurrentPerDevice(), placement,
-        o.getInterOpThreads(), o.getIntraOpThreads());
+        o.getInterOpThreads(), o.getIntraOpThreads(), o.getOrtSpinWait());
     Batching b = new Batching(o.getModelBatchSize(), Duration.millis(o.getModelMaxBufferingMs()), o.getModelShards());
     return new PerceptionSettings(cfg, pool, b, o.getSceneFilter(), o.getDefaultHfovDeg());
   }

@@ -30,14 +30,17 @@ class PerceptionSettingsTest {
     assertEquals(List.of("cpu"), d.pool().devices());
     assertEquals(8, d.batching().size());
     assertTrue(d.sceneFilter());
+    assertEquals(false, d.pool().spinWait());
+    assertEquals(0, d.pool().intraOpThreads());
 
     Path cfg = Files.writeString(dir.resolve("models.json"), "{\"models\": {\"depth\": {\"name\": \"da2\","
         + " \"uri\": \"/m/depth.onnx\", \"sha256\": \"" + "c".repeat(64) + "\"}}}");
     PerceptionSettings s = PerceptionSettings.from(opts("--models=" + cfg, "--devices=cpu,gpu:1",
         "--devicePlacement=round_robin", "--intraOpThreads=2", "--interOpThreads=1", "--modelBatchSize=4",
-        "--modelMaxBufferingMs=250", "--modelShards=3", "--sceneFilter=false", "--maxConcurrentPerDevice=3"));
+        "--modelMaxBufferingMs=250", "--modelShards=3", "--sceneFilter=false", "--maxConcurrentPerDevice=3",
+        "--ortSpinWait=true"));
     assertEquals("da2", s.models().model(ModelRole.DEPTH).orElseThrow().name());
-    assertEquals(new ModelPool.Settings(List.of("cpu", "gpu:1"), 3, ModelPool.Placement.ROUND_ROBIN, 1, 2), s.pool());
+    assertEquals(new ModelPool.Settings(List.of("cpu", "gpu:1"), 3, ModelPool.Placement.ROUND_ROBIN, 1, 2, true), s.pool());
     assertEquals(4, s.batching().size());
     assertEquals(250, s.batching().maxBuffering().getMillis());
     assertEquals(3, s.batching().shards());

@@ -2,14 +2,12 @@ package dev.spatialvqa.models;
 
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
+import ai.djl.Model;
 import ai.djl.inference.Predictor;
-import ai.djl.ndarray.NDList;
-import ai.djl.repository.zoo.Criteria;
-import ai.djl.repository.zoo.ModelNotFoundException;
-import ai.djl.repository.zoo.ZooModel;
-import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
 import ai.djl.translate.Translator;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -48,14 +46,18 @@ public final class ModelPool {
    * @param devices {@code cpu}, {@code gpu:N}/{@code cuda:N}/{@code N}
    * @param maxConcurrentPerDevice predictor calls running at once on one device
    * @param interOpThreads ONNX Runtime inter-op threads per session, 0 = runtime default
-   * @param intraOpThreads ONNX Runtime intra-op threads per session, 0 = runtime default
+   * @param intraOpThreads ONNX Runtime intra-op threads per session, 0 = this JVM's cores divided
+   *     by {@code maxConcurrentPerDevice} (at least 1), so concurrent calls do not oversubscribe
+   * @param spinWait ONNX Runtime's {@code session.intra_op.allow_spinning}: off by default, since
+   *     spinning intra-op threads burn the cores that Beam's and other sessions' threads need
    */
   public record Settings(
       List<String> devices,
       int maxConcurrentPerDevice,
       Placement placement,
       int interOpThreads,
-      int intraOpThreads)
+      int intraOpThreads,
+      boolean spinWait)
       implements Serializable {
     public Settings {
       devices = List.copyOf(devices);
@@ -74,16 +76,51 @@ public final class ModelPool {
       }
     }
 
+    /** Settings without spin-waiting (the default). */
+    public Settings(
+        List<String> devices, int maxConcurrentPerDevice, Placement placement, int interOpThreads,
+        int intraOpThreads) {
+      this(devices, maxConcurrentPerDevice, placement, interOpThreads, intraOpThreads, false);
+    }
+
     public static Settings cpu() {
-      return new Settings(List.of("cpu"), 2, Placement.LEAST_LOADED, 0, 0);
+      return new Settings(List.of("cpu"), 2, Placement.LEAST_LOADED, 0, 0, false);
     }
 
     public Settings withThreads(int interOp, int intraOp) {
-      return new Settings(devices, maxConcurrentPerDevice, placement, interOp, intraOp);
+      return new Settings(devices, maxConcurrentPerDevice, placement, interOp, intraOp, spinWait);
     }
 
     public Settings withMaxConcurrentPerDevice(int n) {
-      return new Settings(devices, n, placement, interOpThreads, intraOpThreads);
+      return new Settings(devices, n, placement, interOpThreads, intraOpThreads, spinWait);
+    }
+
+    public Settings withSpinWait(boolean spin) {
+      return new Settings(devices, maxConcurrentPerDevice, placement, interOpThreads, intraOpThreads, spin);
+    }
+
+    /** Intra-op threads a session gets on a machine with {@code cores} cores. */
+    public int intraOpThreadsFor(int cores) {
+      return intraOpThreads > 0 ? intraOpThreads : Math.max(1, cores / maxConcurrentPerDevice);
+    }
+
+    /**
+     * The ONNX Runtime session options these settings mean on this JVM (threads, spinning); the
+     * pool loads every model with them, and benchmarks give a raw ONNX Runtime session the same.
+     * The caller owns (closes) them.
+     */
+    public OrtSession.SessionOptions sessionOptions() {
+      OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+      try {
+        o.setInterOpNumThreads(interOpThreads);
+        o.setIntraOpNumThreads(intraOpThreadsFor(Runtime.getRuntime().availableProcessors()));
+        o.addConfigEntry("session.intra_op.allow_spinning", spinWait ? "1" : "0");
+        o.addConfigEntry("session.inter_op.allow_spinning", spinWait ? "1" : "0");
+        return o;
+      } catch (OrtException e) {
+        o.close();
+        throw new ModelException("invalid ONNX Runtime session options " + this + ": " + e.getMessage(), e);
+      }
     }
   }
 
@@ -92,8 +129,10 @@ public final class ModelPool {
   private final Settings settings;
   private final Map<String, Semaphore> permits = new LinkedHashMap<>();
   private final Map<String, AtomicInteger> liveLeases = new LinkedHashMap<>();
-  private final Map<String, ZooModel<NDList, NDList>> loaded = new HashMap<>();
+  private final Map<String, Model> loaded = new HashMap<>();
   private final Map<String, Path> verified = new HashMap<>();
+  private final List<OrtSession.SessionOptions> sessionOptions = new ArrayList<>();
+  private final Map<String, SignatureReader.Signature> signatures = new HashMap<>();
   private final AtomicInteger next = new AtomicInteger();
   private final AtomicInteger loads = new AtomicInteger();
 
@@ -114,9 +153,12 @@ public final class ModelPool {
   public static synchronized void closeAll() {
     for (ModelPool p : POOLS.values()) {
       synchronized (p) {
-        p.loaded.values().forEach(ZooModel::close);
+        p.loaded.values().forEach(Model::close);
+        p.sessionOptions.forEach(OrtSession.SessionOptions::close);
+        p.sessionOptions.clear();
         p.loaded.clear();
         p.verified.clear();
+        p.signatures.clear();
       }
     }
     POOLS.clear();
@@ -159,7 +201,7 @@ public final class ModelPool {
     Path file = verified.get(spec.file().sha256());
     if (file == null || !java.nio.file.Files.isRegularFile(file)) {
       file = resolver.resolve(spec.file(), what);
-      SignatureReader.check(spec, file);
+      signatures.put(spec.file().sha256(), SignatureReader.check(spec, file));
       verified.put(spec.file().sha256(), file);
     }
     Path tokenizer = null;
@@ -172,14 +214,14 @@ public final class ModelPool {
     }
     String device = place();
     String key = spec.file().sha256() + "@" + device;
-    ZooModel<NDList, NDList> model = loaded.get(key);
+    Model model = loaded.get(key);
     if (model == null) {
       model = load(spec, file, device);
       loaded.put(key, model);
       loads.incrementAndGet();
     }
     liveLeases.get(device).incrementAndGet();
-    return new Lease(this, spec, device, model, tokenizer);
+    return new Lease(this, spec, device, model, tokenizer, signatures.get(spec.file().sha256()));
   }
 
   /** The device the next lease goes to (package-private for tests). */
@@ -197,22 +239,18 @@ public final class ModelPool {
     return best;
   }
 
-  private ZooModel<NDList, NDList> load(ModelSpec spec, Path file, String device) {
-    Criteria.Builder<NDList, NDList> b = Criteria.builder()
-        .setTypes(NDList.class, NDList.class)
-        .optModelPath(file)
-        .optEngine("OnnxRuntime")
-        .optDevice(parseDevice(device))
-        .optTranslator(new NoopTranslator());
-    if (settings.interOpThreads() > 0) {
-      b.optOption("interOpNumThreads", Integer.toString(settings.interOpThreads()));
-    }
-    if (settings.intraOpThreads() > 0) {
-      b.optOption("intraOpNumThreads", Integer.toString(settings.intraOpThreads()));
-    }
+  private Model load(ModelSpec spec, Path file, String device) {
+    Model model = Model.newInstance(spec.name(), parseDevice(device), "OnnxRuntime");
+    // OrtModel takes a prepared SessionOptions under "sessionOptions" (its string thread options
+    // apply intra-op threads only when inter-op threads are given too)
+    OrtSession.SessionOptions opts = settings.sessionOptions();
     try {
-      return b.build().loadModel();
-    } catch (IOException | ModelNotFoundException | MalformedModelException | RuntimeException e) {
+      model.load(file.getParent(), file.getFileName().toString(), Map.of("sessionOptions", opts));
+      sessionOptions.add(opts);
+      return model;
+    } catch (IOException | MalformedModelException | RuntimeException e) {
+      model.close();
+      opts.close();
       throw new ModelException(
           "model '" + spec.name() + "' (role " + spec.role().key() + ") failed to load on " + device
               + " from " + file + ": " + e.getMessage(), e);
@@ -237,16 +275,24 @@ public final class ModelPool {
     private final ModelPool pool;
     private final ModelSpec spec;
     private final String device;
-    private final ZooModel<NDList, NDList> model;
+    private final Model model;
     private final Path tokenizer;
+    private final SignatureReader.Signature signature;
     private boolean closed;
 
-    private Lease(ModelPool pool, ModelSpec spec, String device, ZooModel<NDList, NDList> model, Path tokenizer) {
+    private Lease(ModelPool pool, ModelSpec spec, String device, Model model, Path tokenizer,
+        SignatureReader.Signature signature) {
       this.pool = pool;
       this.spec = spec;
       this.device = device;
       this.model = model;
       this.tokenizer = tokenizer;
+      this.signature = signature;
+    }
+
+    /** The model's input/output signature as read (and checked against its contract) at load. */
+    public SignatureReader.Signature signature() {
+      return signature;
     }
 
     public ModelSpec spec() {

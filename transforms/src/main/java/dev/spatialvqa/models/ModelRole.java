@@ -25,14 +25,19 @@ public enum ModelRole {
       ModelContract.of(
           List.of(of("input_ids", "int64", -1, -1), of("attention_mask", "int64", -1, -1)),
           List.of(of("text_embeds", "float32", -1, 512)))),
-  /** Depth Anything V2 Metric (indoor or outdoor): depth in metres; optional focal length. */
+  /**
+   * Depth Anything V2 Metric (indoor or outdoor): depth in metres; optional focal length. Height
+   * and width are both fixed at 518 (inputs are squashed to 518x518) or both dynamic (inputs keep
+   * their aspect, short side 518, sides multiples of 14); a half-fixed export is refused.
+   */
   DEPTH(
       "depth",
       false,
       new ModelContract(
           List.of(of("pixel_values", "float32", -1, 3, 518, 518)),
           List.of(of("predicted_depth", "float32", -1, 518, 518)),
-          List.of(of("focal_length_px", "float32", -1)))),
+          List.of(of("focal_length_px", "float32", -1)),
+          List.of(new ModelContract.AxisGroup("pixel_values", List.of(2, 3), "height and width")))),
   /** OWLv2 (google/owlv2-base-patch16-ensemble) open-vocabulary detector, with tokenizer.json. */
   DETECTOR(
       "detector",

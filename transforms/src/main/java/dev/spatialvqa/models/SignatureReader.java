@@ -37,8 +37,13 @@ public final class SignatureReader {
     }
   }
 
-  /** Throws a {@link ModelException} naming the model and every difference from the contract. */
-  public static void check(ModelSpec spec, Path onnx) {
+  /**
+   * Reads the signature and checks it against the spec's contract.
+   *
+   * @return the model's signature (it fits the contract)
+   * @throws ModelException naming the model and every difference from the contract
+   */
+  public static Signature check(ModelSpec spec, Path onnx) {
     Signature sig = read(onnx);
     List<String> diffs = spec.contract().differences(sig.inputs(), sig.outputs());
     if (!diffs.isEmpty()) {
@@ -46,6 +51,7 @@ public final class SignatureReader {
           "model '" + spec.name() + "' (role " + spec.role().key() + ", " + spec.file().uri()
               + ") does not match the " + spec.role().key() + " contract: " + String.join("; ", diffs));
     }
+    return sig;
   }
 
   private static Map<String, TensorSpec> specs(Map<String, NodeInfo> infos) {

@@ -83,8 +83,7 @@ public final class Perceiver implements AutoCloseable {
   private ModelPool.Lease clipLease;
   private Predictor<List<RgbImage>, float[][]> clip;
   private SceneFilter filter;
-  private ModelPool.Lease depthLease;
-  private Predictor<List<RgbImage>, List<DepthPrediction>> depth;
+  private DepthEstimator depth;
   private RegionProposer regions;
   private SamSegmenter sam;
 
@@ -125,8 +124,7 @@ public final class Perceiver implements AutoCloseable {
       }
       if (settings.depthAndObjects()) {
         ModelSpec d = cfg.model(ModelRole.DEPTH).orElseThrow();
-        p.depthLease = p.keep(pool.lease(d, resolver));
-        p.depth = p.keep(p.depthLease.newPredictor(new DepthTranslator()));
+        p.depth = p.keep(new DepthEstimator(pool.lease(d, resolver)));
         p.modelIds.put("depth", d.id());
         ModelSpec det = cfg.model(ModelRole.DETECTOR).orElseThrow();
         p.regions = p.keep(new Owlv2Detector(pool.lease(det, resolver), cfg.detector()));
@@ -228,7 +226,7 @@ public final class Perceiver implements AutoCloseable {
     }
     if (depth != null && !keep.isEmpty()) {
       List<RgbImage> kept = keep.stream().map(pixels::get).toList();
-      List<DepthPrediction> depths = depthLease.predict(depth, kept);
+      List<DepthPrediction> depths = depth.estimate(kept);
       List<List<Region>> regs = regions.propose(kept);
       for (int k = 0; k < keep.size(); k++) {
         int i = keep.get(k);

@@ -16,7 +16,9 @@ public final class Preprocess {
   public static final float[] SAM_STD = {58.395f, 57.12f, 57.375f};
 
   public static final int CLIP_SIZE = 224;
+  /** Depth Anything V2's input size (the short side for dynamic exports) and its ViT patch. */
   public static final int DEPTH_SIZE = 518;
+  public static final int DEPTH_PATCH = 14;
   public static final int OWLV2_SIZE = 960;
   public static final int SAM_SIZE = 1024;
 
@@ -45,15 +47,56 @@ public final class Preprocess {
     return normalise(p, ow, left, top, CLIP_SIZE, CLIP_SIZE, CLIP_SIZE, CLIP_SIZE, 255f, CLIP_MEAN, CLIP_STD);
   }
 
+  /** The size a depth input is resized to. */
+  public record Size(int width, int height) {
+    @Override
+    public String toString() {
+      return width + "x" + height;
+    }
+  }
+
   /**
-   * Depth Anything V2 (fixed 518x518 export): bicubic resize to 518x518 (a multiple of the ViT's
-   * patch 14), scale to [0, 1], ImageNet mean/std. The prediction is resized back to the image.
+   * Depth Anything V2's reference resize rule ({@code Resize(518, 518, keep_aspect_ratio=True,
+   * ensure_multiple_of=14, resize_method='lower_bound')}): scale = max(518 / w, 518 / h) so that
+   * both sides reach at least 518; each side becomes {@code round(side * scale / 14) * 14} with
+   * round half to even (numpy's {@code np.round}), or the ceiling multiple of 14 when rounding
+   * falls below 518. E.g. 640x480 -> 686x518, 480x640 -> 518x686, 5x2 -> 1288x518.
+   *
+   * @throws IllegalArgumentException when the input tensor of one image would exceed 2^31 floats
+   *     (absurd aspect ratios)
    */
-  public static float[] depth(RgbImage img) {
-    float[][] p = Resample.resize(
-        img.planes(), img.width(), img.height(), DEPTH_SIZE, DEPTH_SIZE, Filter.BICUBIC, true);
-    return normalise(p, DEPTH_SIZE, 0, 0, DEPTH_SIZE, DEPTH_SIZE, DEPTH_SIZE, DEPTH_SIZE, 255f,
-        IMAGENET_MEAN, IMAGENET_STD);
+  public static Size depthSize(int width, int height) {
+    if (width <= 0 || height <= 0) {
+      throw new IllegalArgumentException("image size must be positive, got " + width + "x" + height);
+    }
+    double scale = Math.max((double) DEPTH_SIZE / width, (double) DEPTH_SIZE / height);
+    long w = multipleOf14(scale * width);
+    long h = multipleOf14(scale * height);
+    if (3 * w * h > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("a " + width + "x" + height + " image gives a " + w + "x" + h
+          + " depth input, too large for one tensor (aspect ratio too extreme)");
+    }
+    return new Size((int) w, (int) h);
+  }
+
+  private static long multipleOf14(double x) {
+    long y = (long) (Math.rint(x / DEPTH_PATCH) * DEPTH_PATCH);
+    if (y < DEPTH_SIZE) {
+      y = (long) (Math.ceil(x / DEPTH_PATCH) * DEPTH_PATCH);
+    }
+    return y;
+  }
+
+  /**
+   * Depth Anything V2: bicubic resize to {@code size} (the reference rule {@link #depthSize} for
+   * exports with dynamic height/width; the fixed size, aspect not kept, for fixed exports), scale
+   * to [0, 1], ImageNet mean/std. The prediction is resized back to the image.
+   */
+  public static float[] depth(RgbImage img, Size size) {
+    int ow = size.width();
+    int oh = size.height();
+    float[][] p = Resample.resize(img.planes(), img.width(), img.height(), ow, oh, Filter.BICUBIC, true);
+    return normalise(p, ow, 0, 0, ow, oh, ow, oh, 255f, IMAGENET_MEAN, IMAGENET_STD);
   }
 
   /**

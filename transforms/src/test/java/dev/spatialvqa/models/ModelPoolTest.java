@@ -105,6 +105,36 @@ class ModelPoolTest {
   }
 
   @Test
+  void intraOpThreadsDefaultToCoresPerConcurrentCall() {
+    ModelPool.Settings d = ModelPool.Settings.cpu(); // 2 concurrent calls per device
+    assertEquals(4, d.intraOpThreadsFor(8));
+    assertEquals(1, d.intraOpThreadsFor(2));
+    assertEquals(1, d.intraOpThreadsFor(1));
+    assertEquals(2, d.withMaxConcurrentPerDevice(1).intraOpThreadsFor(2));
+    assertEquals(3, d.withThreads(0, 3).intraOpThreadsFor(8));
+    assertEquals(false, d.spinWait());
+    assertEquals(true, d.withSpinWait(true).spinWait());
+    assertEquals(3, d.withThreads(0, 3).withSpinWait(true).intraOpThreads());
+  }
+
+  @Test
+  void modelsLoadWithTheSettingsSessionOptions() throws Exception {
+    // spin-waiting on and off, explicit and default threads: each loads and runs
+    for (ModelPool.Settings s : List.of(ModelPool.Settings.cpu(), ModelPool.Settings.cpu().withSpinWait(true),
+        ModelPool.Settings.cpu().withThreads(1, 2))) {
+      try (var o = s.sessionOptions()) {
+        assertEquals(s.spinWait() ? "1" : "0", o.getConfigEntries().get("session.intra_op.allow_spinning"));
+      }
+      ModelPool pool = ModelPool.shared(s);
+      try (ModelPool.Lease l = pool.lease(TestModels.spec("clip", ModelRole.CLIP_VISION, TestModels.clipVision(dir)),
+              new ModelResolver(dir, List.of()));
+          Predictor<float[], float[]> p = l.newPredictor(new ConstTranslator())) {
+        assertEquals(512, l.predict(p, new float[] {0.5f, 0.2f, 0.1f}).length);
+      }
+    }
+  }
+
+  @Test
   void settingsValidateDevicesAndThreads() {
     assertThrows(IllegalArgumentException.class,
         () -> new ModelPool.Settings(List.of("tpu"), 1, ModelPool.Placement.ROUND_ROBIN, 0, 0));

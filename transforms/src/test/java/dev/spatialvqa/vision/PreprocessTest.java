@@ -1,6 +1,8 @@
 package dev.spatialvqa.vision;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +54,42 @@ class PreprocessTest {
     int s = Preprocess.OWLV2_SIZE;
     assertEquals((0f - Preprocess.CLIP_MEAN[0]) / Preprocess.CLIP_STD[0], x[10 * s + 10], 1e-4);
     assertEquals((0.5f - Preprocess.CLIP_MEAN[0]) / Preprocess.CLIP_STD[0], x[(s - 10) * s + 10], 1e-4);
+  }
+
+  private static void assertDepthSize(int w, int h, int ew, int eh) {
+    assertEquals(new Preprocess.Size(ew, eh), Preprocess.depthSize(w, h), w + "x" + h);
+  }
+
+  @Test
+  void depthSizeKeepsAspectWithShortSide518AndMultiplesOf14() {
+    assertDepthSize(640, 480, 686, 518); // 690.67 / 14 = 49.33 -> 49 * 14
+    assertDepthSize(480, 640, 518, 686); // portrait
+    assertDepthSize(518, 518, 518, 518);
+    assertDepthSize(1000, 1000, 518, 518);
+    assertDepthSize(1920, 1080, 924, 518); // 920.89 / 14 = 65.78 -> 66 * 14
+    assertDepthSize(4032, 3024, 686, 518); // huge photo: shrinks, same aspect as 640x480
+    assertDepthSize(1, 1, 518, 518); // tiny: grows
+    assertDepthSize(3, 2, 784, 518); // 777 / 14 = 55.5 -> half to even: 56
+    assertDepthSize(5, 2, 1288, 518); // 1295 / 14 = 92.5 -> half to even: 92, not 93 (1302)
+  }
+
+  @Test
+  void depthSizeRefusesAbsurdAspectRatios() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Preprocess.depthSize(3_000_000, 1));
+    assertTrue(e.getMessage().contains("3000000x1"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> Preprocess.depthSize(0, 10));
+  }
+
+  @Test
+  void depthNormalisesWithImageNetMeanStdAtTheGivenSize() {
+    Preprocess.Size size = Preprocess.depthSize(640, 480);
+    float[] x = Preprocess.depth(solid(640, 480, 0xFF8000), size);
+    int plane = 686 * 518;
+    assertEquals(3 * plane, x.length);
+    assertEquals((1f - Preprocess.IMAGENET_MEAN[0]) / Preprocess.IMAGENET_STD[0], x[0], 1e-5);
+    assertEquals((128f / 255f - Preprocess.IMAGENET_MEAN[1]) / Preprocess.IMAGENET_STD[1], x[plane + 700], 1e-5);
+    assertEquals((0f - Preprocess.IMAGENET_MEAN[2]) / Preprocess.IMAGENET_STD[2], x[3 * plane - 1], 1e-5);
   }
 
   @Test

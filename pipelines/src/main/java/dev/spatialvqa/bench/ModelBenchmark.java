@@ -59,10 +59,11 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * {@code --pairs} alternating pairs (raw, Beam, raw, Beam, ...); {@code ratio_to_raw_ort} is the
  * median of the pairs' raw/Beam time ratios, so a burst of machine load biases one pair, not one
  * side; the best time of each side is reported too. Checks the two paths' output checksums agree.
- * A warm-up run of each (not counted) comes first: the JVM's first Beam pipeline spends seconds
- * loading classes, which a running worker has paid. Args: {@code --rows=2048 --batch=16
- * --tokens=64 --dim=512 --hidden=2048 --pairs=5 --intraOpThreads=0 --ortSpinWait=false
- * --shards=4} (intra-op 0 = the pool's default, cores / maxConcurrentPerDevice).
+ * A full-size warm-up run of each (not counted) comes first: the JVM's first Beam pipeline spends
+ * seconds loading classes and JIT-compiling the per-element paths, which a running worker has
+ * paid. Args: {@code --rows=2048 --batch=16 --tokens=64 --dim=512 --hidden=2048 --pairs=5
+ * --intraOpThreads=0 --ortSpinWait=false --shards=4 --warmupRows=ROWS} (intra-op 0 = the pool's
+ * default, cores / maxConcurrentPerDevice).
  */
 public final class ModelBenchmark implements Benchmark {
   @Override
@@ -77,11 +78,12 @@ public final class ModelBenchmark implements Benchmark {
 
   /** The benchmark's settings, from {@code --name=value} arguments. */
   record Config(int rows, int batch, int tokens, int dim, int hidden, int pairs, int intraOpThreads,
-      boolean spinWait, int shards) {
+      boolean spinWait, int shards, int warmupRows) {
     Config {
-      if (rows < 1 || batch < 1 || tokens < 1 || dim < 1 || hidden < 1 || pairs < 1 || shards < 1) {
+      if (rows < 1 || batch < 1 || tokens < 1 || dim < 1 || hidden < 1 || pairs < 1 || shards < 1
+          || warmupRows < 1) {
         throw new IllegalArgumentException(
-            "--rows, --batch, --tokens, --dim, --hidden, --pairs and --shards must be >= 1");
+            "--rows, --batch, --tokens, --dim, --hidden, --pairs, --shards and --warmupRows must be >= 1");
       }
       if (intraOpThreads < 0) {
         throw new IllegalArgumentException("--intraOpThreads must be >= 0 (0 = default), got " + intraOpThreads);
@@ -89,10 +91,11 @@ public final class ModelBenchmark implements Benchmark {
     }
 
     static Config parse(List<String> args) {
-      return new Config(intArg(args, "rows", 2048), intArg(args, "batch", 16), intArg(args, "tokens", 64),
+      int rows = intArg(args, "rows", 2048);
+      return new Config(rows, intArg(args, "batch", 16), intArg(args, "tokens", 64),
           intArg(args, "dim", 512), intArg(args, "hidden", 2048),
           intArg(args, "pairs", intArg(args, "reps", 5)), intArg(args, "intraOpThreads", 0),
-          boolArg(args, "ortSpinWait", false), intArg(args, "shards", 4));
+          boolArg(args, "ortSpinWait", false), intArg(args, "shards", 4), intArg(args, "warmupRows", rows));
     }
 
     /** The pool settings both paths use: one call at a time, these threads and spinning. */
@@ -140,11 +143,12 @@ public final class ModelBenchmark implements Benchmark {
     // the raw session is made once, outside the timed loops, with the pool's session options
     try (OrtSession.SessionOptions o = pool.sessionOptions();
         OrtSession session = env.createSession(onnx.toString(), o)) {
-      // warm-up: the JVM's first Beam pipeline spends seconds loading classes; a worker is warm
+      // warm-up: the JVM's first Beam pipeline spends seconds loading classes, and the per-element
+      // paths need thousands of calls before the JIT has compiled them; a running worker is warm
       long w0 = System.nanoTime();
-      rawLoop(env, session, 2 * batch, batch, tokens * dim, tokens);
-      beam(spec, pool, dir, 2 * shards * batch, batch, tokens * dim, shards, tokens);
-      out.printf("warm-up (first pipeline in this JVM, not counted): %.1f s%n", (System.nanoTime() - w0) / 1e9);
+      rawLoop(env, session, c.warmupRows(), batch, tokens * dim, tokens);
+      beam(spec, pool, dir, c.warmupRows(), batch, tokens * dim, shards, tokens);
+      out.printf("warm-up (%d rows each way, not counted): %.1f s%n", c.warmupRows(), (System.nanoTime() - w0) / 1e9);
       for (int r = 0; r < c.pairs(); r++) {
         long t0 = System.nanoTime();
         rawSum = rawLoop(env, session, rows, batch, tokens * dim, tokens);

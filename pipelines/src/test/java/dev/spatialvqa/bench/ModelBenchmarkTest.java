@@ -14,7 +14,7 @@ class ModelBenchmarkTest {
   @Test
   void defaults() {
     ModelBenchmark.Config c = ModelBenchmark.Config.parse(List.of());
-    assertEquals(new ModelBenchmark.Config(2048, 16, 64, 512, 2048, 5, 0, false, 4), c);
+    assertEquals(new ModelBenchmark.Config(2048, 16, 64, 512, 2048, 5, 0, false, 4, 2048), c);
     ModelPool.Settings p = c.pool();
     assertEquals(1, p.maxConcurrentPerDevice());
     assertFalse(p.spinWait());
@@ -34,6 +34,8 @@ class ModelBenchmarkTest {
     assertTrue(c.pool().spinWait());
     assertEquals(2, c.pool().intraOpThreads());
     assertEquals(2, c.shards());
+    assertEquals(64, c.warmupRows()); // defaults to --rows
+    assertEquals(16, ModelBenchmark.Config.parse(List.of("--warmupRows=16")).warmupRows());
     assertTrue(ModelBenchmark.Config.parse(List.of("--ortSpinWait=true")).spinWait());
     assertFalse(ModelBenchmark.Config.parse(List.of("--ortSpinWait=false")).spinWait());
     assertEquals(7, ModelBenchmark.Config.parse(List.of("--reps=7")).pairs()); // the old name
@@ -47,6 +49,7 @@ class ModelBenchmarkTest {
     e = assertThrows(IllegalArgumentException.class, () -> ModelBenchmark.Config.parse(List.of("--rows=lots")));
     assertTrue(e.getMessage().contains("--rows"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> ModelBenchmark.Config.parse(List.of("--pairs=0")));
+    assertThrows(IllegalArgumentException.class, () -> ModelBenchmark.Config.parse(List.of("--warmupRows=0")));
     assertThrows(IllegalArgumentException.class, () -> ModelBenchmark.Config.parse(List.of("--intraOpThreads=-1")));
   }
 

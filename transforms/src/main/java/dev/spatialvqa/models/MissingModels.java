@@ -11,15 +11,23 @@ import java.util.List;
 public final class MissingModels {
   private MissingModels() {}
 
-  /** Roles needed to perceive images: depth + detector, plus the CLIP towers when filtering. */
+  /** Roles needed to perceive images with the OWLv2 detector (the default region proposer). */
   public static List<ModelRole> required(boolean sceneFilter) {
+    return required(sceneFilter, ModelConfig.RegionsKind.DETECTOR);
+  }
+
+  /**
+   * Roles needed to perceive images: depth + the region proposer's roles, plus the CLIP towers when
+   * filtering.
+   */
+  public static List<ModelRole> required(boolean sceneFilter, ModelConfig.RegionsKind regions) {
     List<ModelRole> r = new ArrayList<>();
     if (sceneFilter) {
       r.add(ModelRole.CLIP_VISION);
       r.add(ModelRole.CLIP_TEXT);
     }
     r.add(ModelRole.DEPTH);
-    r.add(ModelRole.DETECTOR);
+    r.addAll(regions.roles());
     return r;
   }
 
@@ -29,7 +37,7 @@ public final class MissingModels {
       return List.of();
     }
     ModelConfig c = config == null ? ModelConfig.empty() : config;
-    return required(sceneFilter).stream().filter(r -> c.model(r).isEmpty()).toList();
+    return required(sceneFilter, c.regions().kind()).stream().filter(r -> c.model(r).isEmpty()).toList();
   }
 
   /** A start-up message naming the missing roles and how to supply them. */
@@ -44,7 +52,9 @@ public final class MissingModels {
       sb.append(", \"tokenizer\": {\"uri\": \"/models/tokenizer.json\", \"sha256\": \"<64 hex>\"}");
     }
     sb.append("}}}. Roles: clip_vision + clip_text (scene filter; disable with --sceneFilter=false),"
-        + " depth (metric depth), detector (regions), sam_encoder + sam_decoder (optional masks)."
+        + " depth (metric depth), detector (regions; or with \"regions\": {\"kind\": \"florence2\"}:"
+        + " florence2_vision_encoder + florence2_embed_tokens (with tokenizer) + florence2_encoder"
+        + " + florence2_decoder), sam_encoder + sam_decoder (optional masks)."
         + " The README's 'Perception models' section shows how to export each model to ONNX.");
     return sb.toString();
   }

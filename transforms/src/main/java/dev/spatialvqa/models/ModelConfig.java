@@ -33,15 +33,24 @@ import java.util.Optional;
  *     "sam_decoder": {"name": "mobile-sam-decoder", "uri": "...", "sha256": "..."}
  *   },
  *   "scene_filter": {"include": ["..."], "exclude": ["..."], "threshold": 0.5},
- *   "detector": {"vocabulary": ["chair", "table"], "score_threshold": 0.2, "nms_iou": 0.5, "max_objects": 20}
+ *   "detector": {"vocabulary": ["chair", "table"], "score_threshold": 0.2, "nms_iou": 0.5, "max_objects": 20},
+ *   "regions": {"kind": "detector"}                         // optional; or Florence-2:
+ *   // "regions": {"kind": "florence2", "task": "<DENSE_REGION_CAPTION>", "max_new_tokens": 256,
+ *   //             "no_repeat_ngram_size": 3, "max_objects": 20, "nms_iou": 0.5}
  * }
  * }</pre>
+ *
+ * <p>{@code regions.kind} picks the region proposer: {@code detector} (OWLv2 with the
+ * {@code detector} vocabulary, role {@code detector}) or {@code florence2} (Florence-2 region
+ * captions, roles {@code florence2_vision_encoder}, {@code florence2_embed_tokens} with the
+ * tokenizer, {@code florence2_encoder}, {@code florence2_decoder}).
  */
 public record ModelConfig(
     Map<ModelRole, ModelSpec> models,
     String cacheDir,
     SceneFilterSettings sceneFilter,
-    DetectorSettings detector)
+    DetectorSettings detector,
+    RegionsSettings regions)
     implements Serializable {
 
   public ModelConfig {
@@ -50,10 +59,11 @@ public record ModelConfig(
     models = Collections.unmodifiableMap(m);
     sceneFilter = sceneFilter == null ? SceneFilterSettings.defaults() : sceneFilter;
     detector = detector == null ? DetectorSettings.defaults() : detector;
+    regions = regions == null ? RegionsSettings.defaults() : regions;
   }
 
   public static ModelConfig empty() {
-    return new ModelConfig(Map.of(), null, null, null);
+    return new ModelConfig(Map.of(), null, null, null, null);
   }
 
   public Optional<ModelSpec> model(ModelRole role) {
@@ -117,7 +127,25 @@ public record ModelConfig(
             d.path("nms_iou").asDouble(ds.nmsIou()),
             d.path("max_objects").asInt(ds.maxObjects()));
       }
-      return new ModelConfig(models, cache, sf, ds);
+      RegionsSettings rs = RegionsSettings.defaults();
+      JsonNode r = root.path("regions");
+      if (!r.isMissingNode()) {
+        for (Iterator<String> it = r.fieldNames(); it.hasNext(); ) {
+          String f = it.next();
+          if (!RegionsSettings.FIELDS.contains(f)) {
+            throw new IllegalArgumentException(
+                "regions." + f + " is not a setting; known: " + RegionsSettings.FIELDS);
+          }
+        }
+        rs = new RegionsSettings(
+            r.has("kind") ? RegionsKind.fromKey(r.get("kind").asText()) : rs.kind(),
+            r.path("task").asText(rs.task()),
+            r.path("max_new_tokens").asInt(rs.maxNewTokens()),
+            r.path("no_repeat_ngram_size").asInt(rs.noRepeatNgramSize()),
+            r.path("max_objects").asInt(rs.maxObjects()),
+            r.path("nms_iou").asDouble(rs.nmsIou()));
+      }
+      return new ModelConfig(models, cache, sf, ds, rs);
     } catch (IllegalArgumentException e) {
       throw new ModelException("model config " + origin + ": " + e.getMessage(), e);
     }
@@ -202,6 +230,95 @@ public record ModelConfig(
           0.2,
           0.5,
           20);
+    }
+  }
+
+  /** Which region proposer perception runs. */
+  public enum RegionsKind {
+    /** OWLv2 open-vocabulary detector over {@code detector.vocabulary}. */
+    DETECTOR("detector", List.of(ModelRole.DETECTOR)),
+    /** Florence-2 region captions (free text). */
+    FLORENCE2(
+        "florence2",
+        List.of(
+            ModelRole.FLORENCE2_VISION_ENCODER,
+            ModelRole.FLORENCE2_EMBED_TOKENS,
+            ModelRole.FLORENCE2_ENCODER,
+            ModelRole.FLORENCE2_DECODER));
+
+    private final String key;
+    private final List<ModelRole> roles;
+
+    RegionsKind(String key, List<ModelRole> roles) {
+      this.key = key;
+      this.roles = roles;
+    }
+
+    public String key() {
+      return key;
+    }
+
+    /** The model roles this proposer needs. */
+    public List<ModelRole> roles() {
+      return roles;
+    }
+
+    public static RegionsKind fromKey(String key) {
+      for (RegionsKind k : values()) {
+        if (k.key.equals(key)) {
+          return k;
+        }
+      }
+      throw new IllegalArgumentException(
+          "regions.kind must be one of " + java.util.Arrays.stream(values()).map(RegionsKind::key).toList()
+              + ", got '" + key + "'");
+    }
+  }
+
+  /**
+   * The region proposer and, for Florence-2, its generation and post-processing: the task prompt
+   * ({@code <DENSE_REGION_CAPTION>} or {@code <OD>}), greedy decoding up to
+   * {@code max_new_tokens} with {@code no_repeat_ngram_size} (0 = off; HF's generation config
+   * uses 3), NMS among regions of the same caption at {@code nms_iou}, at most
+   * {@code max_objects} regions. The detector kind takes its settings from {@code detector}.
+   */
+  public record RegionsSettings(
+      RegionsKind kind, String task, int maxNewTokens, int noRepeatNgramSize, int maxObjects, double nmsIou)
+      implements Serializable {
+    public static final String DENSE_REGION_CAPTION = "<DENSE_REGION_CAPTION>";
+    public static final String OD = "<OD>";
+    static final List<String> FIELDS =
+        List.of("kind", "task", "max_new_tokens", "no_repeat_ngram_size", "max_objects", "nms_iou");
+
+    public RegionsSettings {
+      if (kind == null) {
+        throw new IllegalArgumentException("regions.kind must be set");
+      }
+      if (!DENSE_REGION_CAPTION.equals(task) && !OD.equals(task)) {
+        throw new IllegalArgumentException(
+            "regions.task must be " + DENSE_REGION_CAPTION + " or " + OD + ", got '" + task + "'");
+      }
+      if (maxNewTokens < 2 || maxNewTokens > 4096) {
+        throw new IllegalArgumentException("regions.max_new_tokens must be in [2, 4096], got " + maxNewTokens);
+      }
+      if (noRepeatNgramSize < 0) {
+        throw new IllegalArgumentException(
+            "regions.no_repeat_ngram_size must be >= 0 (0 = off), got " + noRepeatNgramSize);
+      }
+      if (maxObjects < 1) {
+        throw new IllegalArgumentException("regions.max_objects must be >= 1, got " + maxObjects);
+      }
+      if (!(nmsIou > 0 && nmsIou <= 1)) {
+        throw new IllegalArgumentException("regions.nms_iou must be in (0, 1], got " + nmsIou);
+      }
+    }
+
+    public static RegionsSettings defaults() {
+      return new RegionsSettings(RegionsKind.DETECTOR, DENSE_REGION_CAPTION, 256, 3, 20, 0.5);
+    }
+
+    public RegionsSettings withKind(RegionsKind k) {
+      return new RegionsSettings(k, task, maxNewTokens, noRepeatNgramSize, maxObjects, nmsIou);
     }
   }
 }

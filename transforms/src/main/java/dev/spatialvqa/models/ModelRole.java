@@ -68,6 +68,47 @@ public enum ModelRole {
               of("has_mask_input", "float32", 1),
               of("orig_im_size", "float32", 2)),
           List.of(of("masks", "float32", -1, -1, -1, -1), of("iou_predictions", "float32", -1, -1)))),
+  /**
+   * Florence-2 vision tower (DaViT + projection) of the optimum / onnx-community export
+   * ({@code vision_encoder.onnx}): 768x768 pixels to image features, [N,577,768] for base and
+   * [N,577,1024] for large (the hidden size is taken from the model).
+   */
+  FLORENCE2_VISION_ENCODER(
+      "florence2_vision_encoder",
+      false,
+      ModelContract.of(
+          List.of(of("pixel_values", "float32", -1, 3, 768, 768)),
+          List.of(of("image_features", "float32", -1, -1, -1)))),
+  /**
+   * Florence-2 token embeddings ({@code embed_tokens.onnx}), with the export's tokenizer.json (BART
+   * with the loc tokens), which also decodes the generated ids.
+   */
+  FLORENCE2_EMBED_TOKENS(
+      "florence2_embed_tokens",
+      true,
+      ModelContract.of(
+          List.of(of("input_ids", "int64", -1, -1)),
+          List.of(of("inputs_embeds", "float32", -1, -1, -1)))),
+  /** Florence-2 BART encoder ({@code encoder_model.onnx}) over image features + prompt embeddings. */
+  FLORENCE2_ENCODER(
+      "florence2_encoder",
+      false,
+      ModelContract.of(
+          List.of(of("inputs_embeds", "float32", -1, -1, -1), of("attention_mask", "int64", -1, -1)),
+          List.of(of("last_hidden_state", "float32", -1, -1, -1)))),
+  /**
+   * Florence-2 BART decoder without KV cache ({@code decoder_model.onnx}, not the merged or
+   * with-past variants): the whole decoded prefix in, logits for every position out.
+   */
+  FLORENCE2_DECODER(
+      "florence2_decoder",
+      false,
+      ModelContract.of(
+          List.of(
+              of("encoder_attention_mask", "int64", -1, -1),
+              of("encoder_hidden_states", "float32", -1, -1, -1),
+              of("inputs_embeds", "float32", -1, -1, -1)),
+          List.of(of("logits", "float32", -1, -1, -1)))),
   /** Not a perception role: a model with its own contract (benchmarks); not valid in configs. */
   CUSTOM("custom", false, null);
 
@@ -92,6 +133,20 @@ public enum ModelRole {
 
   public ModelContract contract() {
     return contract;
+  }
+
+  /**
+   * Advice for a model whose inputs break this role's contract in a recognisable way (a merged or
+   * with-past decoder given as {@code florence2_decoder}), or null.
+   */
+  public String advice(java.util.Map<String, TensorSpec> actualInputs) {
+    if (this == FLORENCE2_DECODER
+        && actualInputs.keySet().stream().anyMatch(n -> n.equals("use_cache_branch") || n.startsWith("past_key_values"))) {
+      return "this is a decoder with KV-cache inputs (decoder_model_merged.onnx or"
+          + " decoder_with_past_model.onnx: use_cache_branch / past_key_values.*); the florence2_decoder"
+          + " role needs the export's decoder_model.onnx, which takes the whole prefix and no cache";
+    }
+    return null;
   }
 
   public static ModelRole fromKey(String key) {

@@ -47,9 +47,11 @@ public final class SignatureReader {
     Signature sig = read(onnx);
     List<String> diffs = spec.contract().differences(sig.inputs(), sig.outputs());
     if (!diffs.isEmpty()) {
+      String advice = spec.role().advice(sig.inputs());
       throw new ModelException(
           "model '" + spec.name() + "' (role " + spec.role().key() + ", " + spec.file().uri()
-              + ") does not match the " + spec.role().key() + " contract: " + String.join("; ", diffs));
+              + ") does not match the " + spec.role().key() + " contract: "
+              + (advice == null ? "" : advice + ". ") + String.join("; ", diffs));
     }
     return sig;
   }

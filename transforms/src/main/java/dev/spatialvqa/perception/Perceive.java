@@ -26,7 +26,8 @@ import org.apache.beam.sdk.values.TupleTagList;
  * flushes partial batches in streaming). Outputs {@link #SCENES} and {@link DeadLetters#TAG}
  * (stage {@code perception}: {@code undecodable_image}, {@code model_error} for an image that
  * fails even when retried alone). Counters: {@code filtered.not_a_scene},
- * {@code perception.images}, {@code perception.batches}, distribution {@code perception.batch_size}.
+ * {@code perception.images}, {@code perception.batches}, distribution {@code perception.batch_size},
+ * and with Florence-2 regions {@code regions.florence2.*} (see {@code Florence2Captioner}).
  * A model that is missing, fails its sha256 or its contract fails the DoFn's setup (start-up).
  */
 public final class Perceive extends PTransform<PCollection<FetchedImage>, PCollectionTuple> {

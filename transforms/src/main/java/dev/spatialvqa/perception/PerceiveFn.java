@@ -67,6 +67,7 @@ final class PerceiveFn<T> extends DoFn<KV<Integer, Iterable<FetchedImage>>, T> {
             DeadLetters.ref(f.getUrl(), f.getContentHash(), f.getSceneId(), null), f.getEventTime()));
       }
     }
+    perceiver.drainCounts().forEach((name, n) -> Ledger.counter(name).inc(n));
   }
 
   @Teardown

@@ -55,7 +55,7 @@ public final class Perceiver implements AutoCloseable {
       }
       if (depthAndObjects) {
         need.add(ModelRole.DEPTH);
-        need.add(ModelRole.DETECTOR);
+        need.addAll(models.regions().kind().roles());
       }
       return need.stream().filter(r -> models.model(r).isEmpty()).toList();
     }
@@ -86,6 +86,7 @@ public final class Perceiver implements AutoCloseable {
   private DepthEstimator depth;
   private RegionProposer regions;
   private SamSegmenter sam;
+  private final Map<String, Long> counts = new java.util.TreeMap<>();
 
   private Perceiver(Settings settings) {
     this.settings = settings;
@@ -126,8 +127,7 @@ public final class Perceiver implements AutoCloseable {
         ModelSpec d = cfg.model(ModelRole.DEPTH).orElseThrow();
         p.depth = p.keep(new DepthEstimator(pool.lease(d, resolver)));
         p.modelIds.put("depth", d.id());
-        ModelSpec det = cfg.model(ModelRole.DETECTOR).orElseThrow();
-        p.regions = p.keep(new Owlv2Detector(pool.lease(det, resolver), cfg.detector()));
+        p.regions = p.keep(regionProposer(cfg, pool, resolver));
         p.modelIds.put("regions", p.regions.id());
         if (cfg.model(ModelRole.SAM_ENCODER).isPresent() && cfg.model(ModelRole.SAM_DECODER).isPresent()) {
           p.sam = p.keep(new SamSegmenter(
@@ -141,6 +141,38 @@ public final class Perceiver implements AutoCloseable {
       throw e;
     }
     return p;
+  }
+
+  /** The region proposer {@code regions.kind} selects, holding leases on its models. */
+  private static RegionProposer regionProposer(ModelConfig cfg, ModelPool pool, ModelResolver resolver) {
+    switch (cfg.regions().kind()) {
+      case DETECTOR:
+        return new Owlv2Detector(pool.lease(cfg.model(ModelRole.DETECTOR).orElseThrow(), resolver), cfg.detector());
+      case FLORENCE2:
+        List<ModelPool.Lease> leases = new ArrayList<>();
+        try {
+          for (ModelRole r : cfg.regions().kind().roles()) {
+            leases.add(pool.lease(cfg.model(r).orElseThrow(), resolver));
+          }
+          return new Florence2Captioner(leases.get(0), leases.get(1), leases.get(2), leases.get(3), cfg.regions());
+        } catch (RuntimeException e) {
+          leases.forEach(ModelPool.Lease::close);
+          throw e;
+        }
+      default:
+        throw new IllegalStateException("unknown regions kind " + cfg.regions().kind());
+    }
+  }
+
+  /**
+   * Informational counts from the region proposer (e.g. {@code regions.florence2.truncated}) for
+   * the batches processed since the last call, then reset. Counts of a batch attempt that failed
+   * and was retried image by image are not included twice.
+   */
+  public Map<String, Long> drainCounts() {
+    Map<String, Long> c = Map.copyOf(counts);
+    counts.clear();
+    return c;
   }
 
   private <T extends AutoCloseable> T keep(T c) {
@@ -224,10 +256,13 @@ public final class Perceiver implements AutoCloseable {
         out[i] = new Kept(images.get(i), 1.0);
       }
     }
+    Map<String, Long> proposerCounts = Map.of();
     if (depth != null && !keep.isEmpty()) {
       List<RgbImage> kept = keep.stream().map(pixels::get).toList();
       List<DepthPrediction> depths = depth.estimate(kept);
+      regions.drainCounts(); // left over by an attempt that failed after proposing
       List<List<Region>> regs = regions.propose(kept);
+      proposerCounts = regions.drainCounts();
       for (int k = 0; k < keep.size(); k++) {
         int i = keep.get(k);
         List<Region> r = regs.get(k);
@@ -235,6 +270,7 @@ public final class Perceiver implements AutoCloseable {
         out[i] = new Perceived(images.get(i), scene(images.get(i), kept.get(k), depths.get(k), r, masks));
       }
     }
+    proposerCounts.forEach((k, v) -> counts.merge(k, v, Long::sum));
     return Arrays.asList(out);
   }
 
@@ -259,7 +295,17 @@ public final class Perceiver implements AutoCloseable {
     }
     Map<String, String> settingsUsed = new LinkedHashMap<>();
     settingsUsed.put("default_hfov_deg", Double.toString(settings.defaultHfovDeg()));
-    settingsUsed.put("detector_score_threshold", Double.toString(settings.models().detector().scoreThreshold()));
+    ModelConfig.RegionsSettings rs = settings.models().regions();
+    settingsUsed.put("regions_kind", rs.kind().key());
+    if (rs.kind() == ModelConfig.RegionsKind.FLORENCE2) {
+      settingsUsed.put("florence2_task", rs.task());
+      settingsUsed.put("florence2_max_new_tokens", Integer.toString(rs.maxNewTokens()));
+      settingsUsed.put("florence2_no_repeat_ngram_size", Integer.toString(rs.noRepeatNgramSize()));
+      settingsUsed.put("regions_nms_iou", Double.toString(rs.nmsIou()));
+      settingsUsed.put("regions_max_objects", Integer.toString(rs.maxObjects()));
+    } else {
+      settingsUsed.put("detector_score_threshold", Double.toString(settings.models().detector().scoreThreshold()));
+    }
     return PerceivedScene.newBuilder()
         .setSceneId(f.getSceneId() != null ? f.getSceneId() : f.getContentHash())
         .setImageUri(f.getUrl())

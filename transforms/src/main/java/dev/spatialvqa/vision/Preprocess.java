@@ -21,6 +21,7 @@ public final class Preprocess {
   public static final int DEPTH_PATCH = 14;
   public static final int OWLV2_SIZE = 960;
   public static final int SAM_SIZE = 1024;
+  public static final int FLORENCE2_SIZE = 768;
 
   private Preprocess() {}
 
@@ -97,6 +98,17 @@ public final class Preprocess {
     int oh = size.height();
     float[][] p = Resample.resize(img.planes(), img.width(), img.height(), ow, oh, Filter.BICUBIC, true);
     return normalise(p, ow, 0, 0, ow, oh, ow, oh, 255f, IMAGENET_MEAN, IMAGENET_STD);
+  }
+
+  /**
+   * Florence-2 (its CLIPImageProcessor config): bicubic resize to 768x768 without keeping the
+   * aspect ratio, scale to [0, 1], ImageNet mean/std.
+   */
+  public static float[] florence2(RgbImage img) {
+    float[][] p = Resample.resize(
+        img.planes(), img.width(), img.height(), FLORENCE2_SIZE, FLORENCE2_SIZE, Filter.BICUBIC, true);
+    return normalise(p, FLORENCE2_SIZE, 0, 0, FLORENCE2_SIZE, FLORENCE2_SIZE, FLORENCE2_SIZE,
+        FLORENCE2_SIZE, 255f, IMAGENET_MEAN, IMAGENET_STD);
   }
 
   /**

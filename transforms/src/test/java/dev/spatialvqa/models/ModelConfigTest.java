@@ -50,4 +50,73 @@ class ModelConfigTest {
         "{\"models\": {\"clip\": {\"uri\": \"/m.onnx\", \"sha256\": \"" + H + "\"}}}", "cfg.json"));
     assertTrue(role.getMessage().contains("unknown model role 'clip'"), role.getMessage());
   }
+
+  @Test
+  void regionsDefaultToTheDetectorAndParseFlorence2Settings() {
+    ModelConfig d = ModelConfig.parse("{}", "t");
+    assertEquals(ModelConfig.RegionsKind.DETECTOR, d.regions().kind());
+    assertEquals(List.of(ModelRole.DEPTH, ModelRole.DETECTOR), MissingModels.missing(d, true, false));
+
+    ModelConfig f = ModelConfig.parse("""
+        {"regions": {"kind": "florence2", "task": "<OD>", "max_new_tokens": 128,
+                     "no_repeat_ngram_size": 0, "max_objects": 7, "nms_iou": 0.6}}
+        """, "t");
+    ModelConfig.RegionsSettings r = f.regions();
+    assertEquals(ModelConfig.RegionsKind.FLORENCE2, r.kind());
+    assertEquals("<OD>", r.task());
+    assertEquals(128, r.maxNewTokens());
+    assertEquals(0, r.noRepeatNgramSize());
+    assertEquals(7, r.maxObjects());
+    assertEquals(0.6, r.nmsIou());
+    assertEquals(List.of(ModelRole.CLIP_VISION, ModelRole.CLIP_TEXT, ModelRole.DEPTH,
+            ModelRole.FLORENCE2_VISION_ENCODER, ModelRole.FLORENCE2_EMBED_TOKENS, ModelRole.FLORENCE2_ENCODER,
+            ModelRole.FLORENCE2_DECODER),
+        MissingModels.missing(f, true, true));
+
+    ModelConfig.RegionsSettings defaults = ModelConfig.parse("{\"regions\": {\"kind\": \"florence2\"}}", "t").regions();
+    assertEquals("<DENSE_REGION_CAPTION>", defaults.task());
+    assertEquals(256, defaults.maxNewTokens());
+    assertEquals(3, defaults.noRepeatNgramSize());
+    assertEquals(20, defaults.maxObjects());
+    assertEquals(0.5, defaults.nmsIou());
+  }
+
+  @Test
+  void florence2EmbedTokensNeedsTheTokenizerAndRegionErrorsNameTheField() {
+    ModelException noTok = assertThrows(ModelException.class, () -> ModelConfig.parse(
+        "{\"models\": {\"florence2_embed_tokens\": {\"uri\": \"/e.onnx\", \"sha256\": \"" + H + "\"}}}", "c"));
+    assertTrue(noTok.getMessage().contains("needs a tokenizer"), noTok.getMessage());
+    for (String[] bad : new String[][] {
+        {"\"kind\": \"florence\"", "regions.kind must be one of [detector, florence2]"},
+        {"\"task\": \"<CAPTION>\"", "regions.task must be"},
+        {"\"max_new_tokens\": 1", "regions.max_new_tokens"},
+        {"\"no_repeat_ngram_size\": -1", "regions.no_repeat_ngram_size"},
+        {"\"max_objects\": 0", "regions.max_objects"},
+        {"\"nms_iou\": 0", "regions.nms_iou"},
+        {"\"max_tokens\": 9", "regions.max_tokens is not a setting"}}) {
+      ModelException e = assertThrows(ModelException.class,
+          () -> ModelConfig.parse("{\"regions\": {" + bad[0] + "}}", "c"), bad[0]);
+      assertTrue(e.getMessage().contains(bad[1]), e.getMessage());
+    }
+  }
+
+  @Test
+  void aMergedFlorence2DecoderBreaksTheContractWithAdvice() {
+    java.util.Map<String, TensorSpec> merged = new java.util.LinkedHashMap<>();
+    merged.put("encoder_attention_mask", TensorSpec.of("encoder_attention_mask", "int64", -1, -1));
+    merged.put("encoder_hidden_states", TensorSpec.of("encoder_hidden_states", "float32", -1, -1, 768));
+    merged.put("inputs_embeds", TensorSpec.of("inputs_embeds", "float32", -1, -1, 768));
+    merged.put("past_key_values.0.decoder.key", TensorSpec.of("past_key_values.0.decoder.key", "float32", -1, 12, -1, 64));
+    merged.put("use_cache_branch", TensorSpec.of("use_cache_branch", "bool", 1));
+    java.util.Map<String, TensorSpec> outs = java.util.Map.of(
+        "logits", TensorSpec.of("logits", "float32", -1, -1, 51289));
+    List<String> diffs = ModelRole.FLORENCE2_DECODER.contract().differences(merged, outs);
+    assertEquals(2, diffs.size(), diffs.toString());
+    assertTrue(ModelRole.FLORENCE2_DECODER.advice(merged).contains("decoder_model.onnx"));
+
+    merged.remove("use_cache_branch");
+    merged.remove("past_key_values.0.decoder.key");
+    assertEquals(List.of(), ModelRole.FLORENCE2_DECODER.contract().differences(merged, outs));
+    assertEquals(null, ModelRole.FLORENCE2_DECODER.advice(merged));
+  }
 }

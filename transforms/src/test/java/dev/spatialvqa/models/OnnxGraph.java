@@ -12,6 +12,7 @@ import java.nio.file.Path;
 public final class OnnxGraph {
   public static final int FLOAT = OnnxMl.TensorProto.DataType.FLOAT.getNumber();
   public static final int INT64 = OnnxMl.TensorProto.DataType.INT64.getNumber();
+  public static final int BOOL = OnnxMl.TensorProto.DataType.BOOL.getNumber();
 
   private final OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("test");
   private int dyn;

@@ -145,6 +145,70 @@ class PerceiveTest {
     assertEquals(5, counter(r, "perception.images"));
   }
 
+  @Test
+  void florence2RegionsCarryFreeTextCaptionsIntoObjectsWithMasks(TestPipeline p) throws Exception {
+    // max_new_tokens 19: the red script's last box is complete, its </s> is cut off
+    ModelConfig cfg = ModelConfig.parse(PerceptionTestModels.florence2ConfigJson(dir, 19), "florence2");
+    List<FetchedImage> in = inputs().subList(0, 2);
+    String hashA = in.get(0).getContentHash();
+
+    PCollectionTuple out = p
+        .apply("Images", Create.of(in).withCoder(AvroCoder.specific(FetchedImage.class)))
+        .apply("Perceive", Perceive.with(cfg)
+            .withSceneFilter(false)
+            .withPool(ModelPool.Settings.cpu().withThreads(1, 1))
+            .withBatching(new Batching(8, Duration.standardSeconds(1), 1)));
+
+    PAssert.that(out.get(Perceive.SCENES)).satisfies(scenes -> {
+      Map<String, PerceivedScene> byId = new TreeMap<>();
+      scenes.forEach(s -> byId.put(s.getSceneId(), s));
+      assertEquals(List.of(hashA, "scene-b").stream().sorted().toList(), new ArrayList<>(byId.keySet()));
+      PerceivedScene a = byId.get(hashA);
+      List<PerceivedObject> objs = a.getObjects();
+      assertEquals(List.of("red chair", "wooden table", "red chair"),
+          objs.stream().map(PerceivedObject::getCaption).toList());
+      // "wooden table" <loc_0><loc_500><loc_250><loc_750> on 64x48: bin centres (b + 0.5) * size / 1000
+      List<Double> box = objs.get(1).getBox2dXyxy();
+      assertEquals(0.5 * 0.064, box.get(0), 1e-9);
+      assertEquals(500.5 * 0.048, box.get(1), 1e-9);
+      assertEquals(250.5 * 0.064, box.get(2), 1e-9);
+      assertEquals(750.5 * 0.048, box.get(3), 1e-9);
+      assertEquals(1.0, objs.get(1).getScore());
+      // SAM's box mask: columns 1..16, rows 25..36
+      byte[] mask = objs.get(1).getMask().array();
+      assertEquals(16 * 12, MaskBits.count(mask));
+      assertTrue(MaskBits.get(mask, 25 * 64 + 1));
+      assertEquals(25 * 38, MaskBits.count(objs.get(0).getMask().array()));
+      Map<String, String> models = prefixes(a.getProvenance().getModels());
+      assertEquals(Map.of("depth", "depth-tiny@", "regions", "florence2_vision_encoder-tiny@",
+          "masks", "sam_encoder-tiny@"), models);
+      assertTrue(a.getProvenance().getModels().get("regions").contains("+florence2_decoder-tiny@"));
+      assertEquals("florence2", a.getProvenance().getSettings().get("regions_kind"));
+      assertEquals("<DENSE_REGION_CAPTION>", a.getProvenance().getSettings().get("florence2_task"));
+      return null;
+    });
+    PAssert.that(out.get(DeadLetters.TAG)).empty();
+
+    PipelineResult r = p.run();
+    r.waitUntilFinish();
+    assertEquals(2, counter(r, "regions.florence2.truncated"));
+    assertEquals(2, counter(r, "perception.images"));
+  }
+
+  @Test
+  void florence2RolesMissingFromTheConfigFailAtStartUpNamingThem() throws Exception {
+    String json = PerceptionTestModels.florence2ConfigJson(dir, 32);
+    ModelConfig cfg = ModelConfig.parse(json, "f2");
+    java.util.Map<dev.spatialvqa.models.ModelRole, dev.spatialvqa.models.ModelSpec> models =
+        new java.util.EnumMap<>(cfg.models());
+    models.remove(dev.spatialvqa.models.ModelRole.FLORENCE2_DECODER);
+    ModelConfig lacking = new ModelConfig(models, cfg.cacheDir(), cfg.sceneFilter(), cfg.detector(), cfg.regions());
+    dev.spatialvqa.models.ModelException e = assertThrows(dev.spatialvqa.models.ModelException.class,
+        () -> dev.spatialvqa.vision.Perceiver.open(new dev.spatialvqa.vision.Perceiver.Settings(
+            lacking, ModelPool.Settings.cpu(), false, true, 60.0), List.of()));
+    assertTrue(e.getMessage().contains("[florence2_decoder]"), e.getMessage());
+  }
+
   private static Map<String, String> prefixes(Map<String, String> ids) {
     Map<String, String> m = new TreeMap<>();
     ids.forEach((k, v) -> m.put(k, v.substring(0, v.indexOf('@') + 1)));

@@ -4,6 +4,7 @@ import dev.spatialvqa.models.ModelConfig;
 import dev.spatialvqa.models.ModelResolver;
 import dev.spatialvqa.models.OnnxGraph;
 import dev.spatialvqa.models.TestModels;
+import dev.spatialvqa.vision.Florence2TestModels;
 import dev.spatialvqa.vision.Preprocess;
 import dev.spatialvqa.vision.RegionsAndMasksTest;
 import java.awt.image.BufferedImage;
@@ -39,6 +40,24 @@ public final class PerceptionTestModels {
     sb.append(entry("sam_decoder", RegionsAndMasksTest.samDecoderGraph(dir), null));
     sb.append("}, \"scene_filter\": {\"include\": [\"room\"], \"exclude\": [\"a product photo on white\"], \"threshold\": 0.5},");
     sb.append(" \"detector\": {\"vocabulary\": [\"chair\", \"table\"], \"score_threshold\": 0.2}}");
+    return sb.toString();
+  }
+
+  /**
+   * Depth (no poison), the Florence-2 stand-ins of {@link Florence2TestModels} as region proposer
+   * ({@code regions.kind} florence2 with {@code max_new_tokens}) and the SAM pair; no CLIP.
+   */
+  public static String florence2ConfigJson(Path dir, int maxNewTokens) throws Exception {
+    Path tok = Florence2TestModels.tokenizer(dir);
+    StringBuilder sb = new StringBuilder("{\"cache_dir\": \"" + dir.resolve("cache") + "\", \"models\": {");
+    sb.append(entry("depth", poisonableDepth(dir, 2f), null)).append(',');
+    sb.append(entry("florence2_vision_encoder", Florence2TestModels.visionEncoder(dir), null)).append(',');
+    sb.append(entry("florence2_embed_tokens", Florence2TestModels.embedTokens(dir), tok)).append(',');
+    sb.append(entry("florence2_encoder", Florence2TestModels.encoder(dir), null)).append(',');
+    sb.append(entry("florence2_decoder", Florence2TestModels.decoder(dir, false), null)).append(',');
+    sb.append(entry("sam_encoder", RegionsAndMasksTest.samEncoderGraph(dir), null)).append(',');
+    sb.append(entry("sam_decoder", RegionsAndMasksTest.samDecoderGraph(dir), null));
+    sb.append("}, \"regions\": {\"kind\": \"florence2\", \"max_new_tokens\": ").append(maxNewTokens).append("}}");
     return sb.toString();
   }
 

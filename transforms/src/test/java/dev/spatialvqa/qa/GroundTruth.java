@@ -47,9 +47,17 @@ final class GroundTruth {
   final Map<String, Box> boxes = new LinkedHashMap<>();
   /** Camera height above the floor, taken as the lowest box bottom. */
   final double cameraHeight;
+  /** Row-major 3x3 rotation: p_upright = R p_camera (OpenCV camera axes). */
+  final double[] rCvToUpright = new double[9];
+  /** Row-major 3x3 intrinsics (0-based pixel centres). */
+  final double[] k = new double[9];
 
   private GroundTruth(String sceneId, JsonNode root) {
     this.sceneId = sceneId;
+    for (int i = 0; i < 9; i++) {
+      rCvToUpright[i] = root.get("R_cv_to_upright").get(i / 3).get(i % 3).asDouble();
+      k[i] = root.get("K_0based").get(i / 3).get(i % 3).asDouble();
+    }
     double minBottom = Double.POSITIVE_INFINITY;
     for (JsonNode o : root.get("objects")) {
       JsonNode b = o.get("box3d_upright");

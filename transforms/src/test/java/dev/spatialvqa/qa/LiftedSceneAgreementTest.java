@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
  * <p>Asserted: at least 95% of the qualitative answers agree with the ground truth on pairs whose
  * ground-truth difference is beyond the tie margin (strictly, tie answers counted as misses; and
  * of the confident answers), and the demo's settings ask every catalog type on these scenes. The quantitative bar of the issue (90% within [0.8x, 1.25x]) is NOT met by the
- * current geometry: the lifted boxes cover the visible surfaces while the ground truth is amodal
+ * current geometry, nor by any box around the visible points ({@link VisiblePointOracle}: 74%): the
+ * lifted boxes cover the visible surfaces while the ground truth is amodal
  * (see data/README.md: occluded night stand, dresser cut by the image edge, boxes including
  * headboards), so the quantitative shares are asserted as regression floors below the measured
  * level and printed in full.
@@ -45,6 +46,17 @@ class LiftedSceneAgreementTest {
 
   /** What one run over both scenes measured. */
   record Measured(GroundTruthAgreement total, GroundTruthAgreement withoutCaveats, Set<String> demoTypes) {}
+
+  /** The same questions asked of the visible-point oracle's boxes ({@link VisiblePointOracle}). */
+  static GroundTruthAgreement oracle() throws Exception {
+    QaGenerator g = new QaGenerator(QaConfig.defaults().withQaPerScene(400));
+    GroundTruthAgreement total = new GroundTruthAgreement();
+    for (String id : List.of("sunrgbd-000001", "sunrgbd-000002")) {
+      GroundTruth gt = GroundTruth.load(id);
+      total.add(GroundTruthAgreement.of(g.generate(VisiblePointOracle.scene(gt)), gt, g));
+    }
+    return total;
+  }
 
   static Measured measure(LiftConfig config, boolean print) throws Exception {
     Path manifest = Path.of(LiftedSceneAgreementTest.class.getResource("/sunrgbd-dev/manifest.jsonl").toURI());
@@ -112,6 +124,9 @@ class LiftedSceneAgreementTest {
         100 * total.confidentAgreement(), 100 * total.qualitativeAgreement());
     System.out.printf("  quantitative: %.1f%% in [0.8x,1.25x], %.1f%% in [0.5x,2x]%n", 100 * total.tightShare(), 100 * total.looseShare());
     System.out.println("without the README's caveat objects: " + withoutCaveats);
+    GroundTruthAgreement oracle = oracle();
+    System.out.println("visible-point oracle (every masked depth reading, ground-truth gravity, min..max): " + oracle);
+    System.out.printf("  oracle quantitative: %.1f%% in [0.8x,1.25x], %.1f%% in [0.5x,2x]%n", 100 * oracle.tightShare(), 100 * oracle.looseShare());
 
     assertTrue(total.qualitativeBeyondMargin >= 50, total.toString());
     assertTrue(total.quantitative >= 30, total.toString());
@@ -130,6 +145,11 @@ class LiftedSceneAgreementTest {
     // sizes (taller_by, wider_by). Note that the bundled instances.png masks were cut from the
     // ground-truth boxes, so no masked point lies outside them: real masks bleed more.
     assertTrue(total.tightShare() >= 0.75, total.toString());
+    // No box around the visible points reaches the issue's 90% on this ground truth: boxes around
+    // every masked depth reading, put upright with the ground-truth gravity, measured 108/146 = 74.0%
+    // in [0.8x, 1.25x] (2026-11-29). The lifted boxes (estimated gravity, denoised, amodal
+    // completion) must do at least about as well as that bound.
+    assertTrue(total.tightShare() >= oracle.tightShare() - 0.02, "lifted " + total + " vs oracle " + oracle);
     assertTrue(total.looseShare() >= 0.91, total.toString());
     assertTrue(total.directionWithin1h >= 0.8 * total.direction, total.toString());
 

@@ -1,0 +1,206 @@
+package dev.spatialvqa.vision;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spatialvqa.models.OnnxGraph;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Tiny Florence-2 stand-ins with the onnx-community export's names and dtypes, and a tokenizer.json
+ * built like Florence-2's (byte-level BART pieces, {@code <s>} 0, {@code <pad>} 1, {@code </s>} 2,
+ * RobertaProcessing, the 1000 {@code <loc_N>} special tokens) over a small word vocabulary.
+ *
+ * <p>The decoder reads no weights: it emits a scripted token sequence. Its logits at position
+ * {@code p} (the prediction of token {@code p + 1}) are row {@code p} of script {@code c}, where
+ * {@code c} = 1 when the first encoder hidden value is positive (the vision stand-in copies the
+ * normalised mean red of the image there, and the encoder passes it through times the attention
+ * mask), else 0: red images follow {@link #RED_SCRIPT}, others {@link #OTHER_SCRIPT}. Each scripted
+ * token gets logit 10; a token paired with a runner-up gets 5 for the runner-up.
+ */
+public final class Florence2TestModels {
+  public static final int HIDDEN = 4;
+  public static final int PATCHES = 3;
+  public static final int ROWS = 64;
+
+  public static final List<String> WORDS = List.of(
+      "<s>", "<pad>", "</s>", "<unk>", "red", "\u0120chair", "\u0120table", "wooden", "lamp", "Locate",
+      "\u0120the", "\u0120objects", "\u0120in", "\u0120image", ",", "\u0120with", "\u0120their",
+      "\u0120descriptions", ".", "\u0120category", "\u0120name");
+  public static final int LOC0 = WORDS.size();
+  public static final int VOCAB = LOC0 + 1000;
+
+  /** Token ids of the dense-region-caption prompt, {@code <s>} and {@code </s>} included. */
+  public static final long[] DENSE_PROMPT = {0, 9, 10, 11, 12, 10, 13, 14, 15, 16, 17, 18, 2};
+
+  /**
+   * Script for red images from sequence index 1 on: index 1 would be "lamp" were {@code <s>} not
+   * forced; then "red chair" box, "wooden table" box, "red chair" again whose first loc (100) would
+   * repeat the trigram "red chair loc_100" and so yields to the runner-up 300, {@code </s>}.
+   */
+  public static final int[][] RED_SCRIPT = {
+      {8}, {4}, {5}, {loc(100)}, {loc(200)}, {loc(499)}, {loc(999)}, {7}, {6}, {loc(0)}, {loc(500)},
+      {loc(250)}, {loc(750)}, {4}, {5}, {loc(100), loc(300)}, {loc(400)}, {loc(600)}, {loc(700)}, {2}};
+
+  /** Script for other images: "lamp" box then {@code </s>}. */
+  public static final int[][] OTHER_SCRIPT = {
+      {4}, {8}, {loc(10)}, {loc(20)}, {loc(30)}, {loc(40)}, {2}};
+
+  private Florence2TestModels() {}
+
+  public static int loc(int bin) {
+    return LOC0 + bin;
+  }
+
+  public static Path tokenizer(Path dir) throws IOException {
+    ObjectMapper om = new ObjectMapper();
+    ObjectNode root = om.createObjectNode();
+    root.put("version", "1.0");
+    root.putNull("truncation");
+    root.putNull("padding");
+    ArrayNode added = root.putArray("added_tokens");
+    Map<String, Integer> vocab = new LinkedHashMap<>();
+    for (int i = 0; i < WORDS.size(); i++) {
+      vocab.put(WORDS.get(i), i);
+    }
+    for (int b = 0; b < 1000; b++) {
+      vocab.put("<loc_" + b + ">", loc(b));
+    }
+    List<String> specials = new ArrayList<>(List.of("<s>", "<pad>", "</s>", "<unk>"));
+    for (int b = 0; b < 1000; b++) {
+      specials.add("<loc_" + b + ">");
+    }
+    for (String s : specials) {
+      ObjectNode t = added.addObject();
+      t.put("id", vocab.get(s));
+      t.put("content", s);
+      t.put("single_word", false);
+      t.put("lstrip", false);
+      t.put("rstrip", false);
+      t.put("normalized", false);
+      t.put("special", true);
+    }
+    root.putNull("normalizer");
+    ObjectNode pre = root.putObject("pre_tokenizer");
+    pre.put("type", "ByteLevel");
+    pre.put("add_prefix_space", false);
+    pre.put("trim_offsets", true);
+    pre.put("use_regex", true);
+    ObjectNode post = root.putObject("post_processor");
+    post.put("type", "RobertaProcessing");
+    post.putArray("sep").add("</s>").add(2);
+    post.putArray("cls").add("<s>").add(0);
+    post.put("trim_offsets", true);
+    post.put("add_prefix_space", false);
+    ObjectNode dec = root.putObject("decoder");
+    dec.put("type", "ByteLevel");
+    dec.put("add_prefix_space", true);
+    dec.put("trim_offsets", true);
+    dec.put("use_regex", true);
+    ObjectNode model = root.putObject("model");
+    model.put("type", "WordLevel");
+    ObjectNode v = model.putObject("vocab");
+    vocab.forEach(v::put);
+    model.put("unk_token", "<unk>");
+    Path file = dir.resolve("florence2-tokenizer.json");
+    Files.createDirectories(dir);
+    Files.writeString(file, om.writeValueAsString(root));
+    return file;
+  }
+
+  /** image_features[n, p, h] = mean of the normalised red channel. */
+  public static Path visionEncoder(Path dir) throws IOException {
+    float[] w = new float[3 * PATCHES * HIDDEN];
+    for (int k = 0; k < PATCHES * HIDDEN; k++) {
+      w[k] = 1f;
+    }
+    return OnnxGraph.create()
+        .input("pixel_values", OnnxGraph.FLOAT, -1, 3, 768, 768)
+        .floats("w", w, 3, PATCHES * HIDDEN)
+        .longs("shape", new long[] {0, PATCHES, HIDDEN}, 3)
+        .node("ReduceMean", "pixel_values", "m", "axes", new long[] {2, 3}, "keepdims", 0L)
+        .node("MatMul", new String[] {"m", "w"}, new String[] {"f"})
+        .node("Reshape", new String[] {"f", "shape"}, new String[] {"image_features"})
+        .output("image_features", OnnxGraph.FLOAT, -1, PATCHES, HIDDEN)
+        .write(dir.resolve("florence2_vision_encoder.onnx"));
+  }
+
+  /** A real embedding table: token id k embeds as (k, k, k, k) / 1000. */
+  public static Path embedTokens(Path dir) throws IOException {
+    float[] e = new float[VOCAB * HIDDEN];
+    for (int k = 0; k < VOCAB; k++) {
+      for (int j = 0; j < HIDDEN; j++) {
+        e[k * HIDDEN + j] = k / 1000f;
+      }
+    }
+    return OnnxGraph.create()
+        .input("input_ids", OnnxGraph.INT64, -1, -1)
+        .floats("E", e, VOCAB, HIDDEN)
+        .node("Gather", new String[] {"E", "input_ids"}, new String[] {"inputs_embeds"}, "axis", 0L)
+        .output("inputs_embeds", OnnxGraph.FLOAT, -1, -1, HIDDEN)
+        .write(dir.resolve("florence2_embed_tokens.onnx"));
+  }
+
+  /** last_hidden_state = inputs_embeds * attention_mask. */
+  public static Path encoder(Path dir) throws IOException {
+    return OnnxGraph.create()
+        .input("inputs_embeds", OnnxGraph.FLOAT, -1, -1, -1)
+        .input("attention_mask", OnnxGraph.INT64, -1, -1)
+        .longs("ax", new long[] {2}, 1)
+        .node("Cast", "attention_mask", "mf", "to", (long) OnnxGraph.FLOAT)
+        .node("Unsqueeze", new String[] {"mf", "ax"}, new String[] {"m3"})
+        .node("Mul", new String[] {"inputs_embeds", "m3"}, new String[] {"last_hidden_state"})
+        .output("last_hidden_state", OnnxGraph.FLOAT, -1, -1, -1)
+        .write(dir.resolve("florence2_encoder.onnx"));
+  }
+
+  /** The scripted decoder (see the class comment); {@code withPast} adds a merged export's inputs. */
+  public static Path decoder(Path dir, boolean withPast) throws IOException {
+    float[] table = new float[2 * ROWS * VOCAB];
+    int[][][] scripts = {OTHER_SCRIPT, RED_SCRIPT};
+    for (int c = 0; c < 2; c++) {
+      for (int r = 0; r < ROWS; r++) {
+        int[] tok = r < scripts[c].length ? scripts[c][r] : new int[] {2};
+        table[(c * ROWS + r) * VOCAB + tok[0]] = 10f;
+        if (tok.length > 1) {
+          table[(c * ROWS + r) * VOCAB + tok[1]] = 5f;
+        }
+      }
+    }
+    OnnxGraph g = OnnxGraph.create()
+        .input("encoder_attention_mask", OnnxGraph.INT64, -1, -1)
+        .input("encoder_hidden_states", OnnxGraph.FLOAT, -1, -1, -1)
+        .input("inputs_embeds", OnnxGraph.FLOAT, -1, -1, -1);
+    if (withPast) {
+      g.input("use_cache_branch", OnnxGraph.BOOL, 1)
+          .input("past_key_values.0.decoder.key", OnnxGraph.FLOAT, -1, 12, -1, 64);
+    }
+    return g
+        .floats("table", table, 2, ROWS, VOCAB)
+        .longs("one_idx", new long[] {1})
+        .longs("zero_l", new long[] {0})
+        .longs("one_l", new long[] {1})
+        .longs("starts", new long[] {0, 0}, 2)
+        .longs("ends", new long[] {1, 1}, 2)
+        .longs("axes", new long[] {1, 2}, 2)
+        .longs("flat", new long[] {-1}, 1)
+        .floats("zero_f", new float[] {0f})
+        .node("Shape", "inputs_embeds", "shape")
+        .node("Gather", new String[] {"shape", "one_idx"}, new String[] {"t"}, "axis", 0L)
+        .node("Range", new String[] {"zero_l", "t", "one_l"}, new String[] {"pos"})
+        .node("Slice", new String[] {"encoder_hidden_states", "starts", "ends", "axes"}, new String[] {"h0"})
+        .node("Reshape", new String[] {"h0", "flat"}, new String[] {"h0f"})
+        .node("Greater", new String[] {"h0f", "zero_f"}, new String[] {"red"})
+        .node("Cast", "red", "c", "to", (long) OnnxGraph.INT64)
+        .node("Gather", new String[] {"table", "c"}, new String[] {"tab"}, "axis", 0L)
+        .node("Gather", new String[] {"tab", "pos"}, new String[] {"logits"}, "axis", 1L)
+        .output("logits", OnnxGraph.FLOAT, -1, -1, VOCAB)
+        .write(dir.resolve(withPast ? "florence2_decoder_merged.onnx" : "florence2_decoder.onnx"));
+  }
+}

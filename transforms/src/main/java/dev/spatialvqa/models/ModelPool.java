@@ -241,8 +241,9 @@ public final class ModelPool {
 
   private Model load(ModelSpec spec, Path file, String device) {
     Model model = Model.newInstance(spec.name(), parseDevice(device), "OnnxRuntime");
-    // OrtModel takes a prepared SessionOptions under "sessionOptions" (its string thread options
-    // apply intra-op threads only when inter-op threads are given too)
+    // OrtModel takes a prepared SessionOptions under "sessionOptions": the same object the
+    // settings give a raw ONNX Runtime session, with config entries (spinning) that DJL's string
+    // options cannot set
     OrtSession.SessionOptions opts = settings.sessionOptions();
     try {
       model.load(file.getParent(), file.getFileName().toString(), Map.of("sessionOptions", opts));

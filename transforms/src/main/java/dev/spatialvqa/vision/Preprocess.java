@@ -61,7 +61,10 @@ public final class Preprocess {
    * ensure_multiple_of=14, resize_method='lower_bound')}): scale = max(518 / w, 518 / h) so that
    * both sides reach at least 518; each side becomes {@code round(side * scale / 14) * 14} with
    * round half to even (numpy's {@code np.round}), or the ceiling multiple of 14 when rounding
-   * falls below 518. E.g. 640x480 -> 686x518, 480x640 -> 518x686, 5x2 -> 1288x518.
+   * falls below 518. E.g. 640x480 -> 686x518, 480x640 -> 518x686, 5x2 -> 1288x518. (Hugging
+   * Face's DPTImageProcessor scales by whichever factor is nearer 1 and has no lower bound: the
+   * same for images with a side of 518 or more whose nearer factor is the larger one, smaller for
+   * small images, e.g. 300x200 -> 518x350 there, 784x518 here.)
    *
    * @throws IllegalArgumentException when the input tensor of one image would exceed 2^31 floats
    *     (absurd aspect ratios)

@@ -44,8 +44,8 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupIntoBatches;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SimpleFunction;
 import org.apache.beam.sdk.values.KV;
-import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * {@code bench model}: model DoFn throughput through Beam (DirectRunner; GroupIntoBatches; the
@@ -355,9 +355,7 @@ public final class ModelBenchmark implements Benchmark {
     opts.setTargetParallelism(1);
     Pipeline p = Pipeline.create(opts);
     p.apply("Rows", GenerateSequence.from(0).to(rows))
-        .apply("KeyByShard", MapElements
-            .into(TypeDescriptors.kvs(TypeDescriptors.integers(), TypeDescriptors.longs()))
-            .via((Long i) -> KV.of((int) (i % shards), i)))
+        .apply("KeyByShard", MapElements.via(new KeyByShard(shards)))
         .setCoder(KvCoder.of(VarIntCoder.of(), VarLongCoder.of()))
         .apply("GroupIntoBatches", GroupIntoBatches.<Integer, Long>ofSize(batch))
         .apply("Model", ParDo.of(new ModelFn(spec, pool, cache.toString(), dim, tokens)));
@@ -377,6 +375,24 @@ public final class ModelBenchmark implements Benchmark {
       sum += c.getAttempted() / 1e6;
     }
     return sum;
+  }
+
+  /**
+   * Row index to (shard, index). A named class, not a lambda: Beam clones the function for every
+   * run, and a deserialized lambda is a new hidden class each time (it did not change the JIT time
+   * per Beam leg measurably, see docs/benchmarks.md).
+   */
+  static final class KeyByShard extends SimpleFunction<Long, KV<Integer, Long>> {
+    private final int shards;
+
+    KeyByShard(int shards) {
+      this.shards = shards;
+    }
+
+    @Override
+    public KV<Integer, Long> apply(Long i) {
+      return KV.of((int) (i % shards), i);
+    }
   }
 
   /** The model DoFn: pool lease + predictor in @Setup, one batched call per batch. */

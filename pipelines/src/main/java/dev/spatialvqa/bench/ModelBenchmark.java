@@ -148,7 +148,7 @@ public final class ModelBenchmark implements Benchmark {
     List<Double> ratios = new ArrayList<>();
     List<Double> wallRatios = new ArrayList<>();
     List<Double> djlRatios = new ArrayList<>();
-    List<Double> jitInBeam = new ArrayList<>();
+    List<Long> jitInBeam = new ArrayList<>();
     boolean djlLoop = boolArg(args, "djlLoop", false);
     List<Double> fixed = new ArrayList<>();
     double bestBeamWall = Double.POSITIVE_INFINITY;
@@ -189,7 +189,7 @@ public final class ModelBenchmark implements Benchmark {
           }
         }
         double steady = lastSteadySeconds;
-        jitInBeam.add((double) lastJitMillis);
+        jitInBeam.add(lastJitMillis);
         if (djlLoop) {
           long t2 = System.nanoTime();
           double djlSum = djlLoop(spec, pool, dir, rows, batch, tokens * dim, tokens);
@@ -233,7 +233,7 @@ public final class ModelBenchmark implements Benchmark {
     m.put("ratio_with_pipeline_start", Math.round(median(wallRatios) * 1000) / 1000.0);
     m.put("beam_pipeline_start_finish_s", Math.round(median(fixed) * 100) / 100.0);
     m.put("beam_wall_s_best", Math.round(bestBeamWall * 100) / 100.0);
-    m.put("jit_ms_in_beam_legs", jitInBeam.stream().map(Math::round).toList());
+    m.put("jit_ms_in_beam_legs", jitInBeam);
     if (!djlRatios.isEmpty()) {
       m.put("ratio_djl_loop_to_raw_ort", Math.round(median(djlRatios) * 1000) / 1000.0);
     }

@@ -48,28 +48,38 @@ import org.apache.beam.sdk.transforms.SimpleFunction;
 import org.apache.beam.sdk.values.KV;
 
 /**
- * {@code bench model}: model DoFn throughput through Beam (DirectRunner; GroupIntoBatches; the
- * per-JVM {@link ModelPool}; a DJL predictor per DoFn instance, leased in {@code @Setup}) against a
- * raw ONNX Runtime Java loop over the same compute-heavy graph (an MLP of three large MatMuls
- * built in Java, applied to 64 tokens per row), the same rows (one of 61 precomputed seeded rows
- * by index, so input making costs nothing in either path), the same batch size and the same ONNX
- * Runtime session options ({@link ModelPool.Settings#sessionOptions}: threads, spin-waiting). One
- * model call runs at a time in both ({@code maxConcurrentPerDevice=1}) and the DirectRunner runs
- * one worker thread ({@code targetParallelism=1}), so the ratio measures the engine's overhead,
- * not extra parallelism. The raw session is created once, outside the timed loops. The two run in
- * {@code --pairs} alternating pairs in ABBA order (raw, Beam, Beam, raw, raw, Beam, ...); {@code ratio_to_raw_ort} is the
- * median of the pairs' raw/Beam time ratios, so a burst of machine load biases one pair, not one
- * side; the best time of each side is reported too. The Beam time runs from the first model call's
- * start to the last call's end (steady-state throughput: every per-element and per-batch cost of
- * the DirectRunner, GroupIntoBatches and the pool between calls is in it); the one-off pipeline
- * start and finish (~0.4 s per run, paid once by a long-running job) is reported apart, with the
- * ratio that includes it ({@code ratio_with_pipeline_start}). Checks the two paths' output checksums agree.
- * A full-size warm-up run of each (not counted) comes first: the JVM's first Beam pipeline spends
- * seconds loading classes and JIT-compiling the per-element paths, which a running worker has
- * paid. Args: {@code --rows=2048 --batch=16 --tokens=64 --dim=512 --hidden=2048 --pairs=5
- * --intraOpThreads=0 --ortSpinWait=false --shards=4 --warmupRows=ROWS --warmupBeamRuns=3 --djlLoop=false} (intra-op 0 = the
- * pool's default, cores / maxConcurrentPerDevice; {@code --djlLoop} adds a third leg per pair, the
- * pool's DJL predictor in a plain loop without Beam, to split DJL's cost from Beam's).
+ * {@code bench model}: model DoFn throughput through Beam (GroupIntoBatches; the per-JVM
+ * {@link ModelPool}; a DJL predictor per DoFn instance, leased in {@code @Setup}) against a raw ONNX
+ * Runtime Java loop over the same compute-heavy graph (an MLP of three large MatMuls built in Java,
+ * applied to 64 tokens per row), the same rows (one of 61 precomputed seeded rows by index, so input
+ * making costs nothing in either path), the same batch size and the same ONNX Runtime session
+ * options ({@link ModelPool.Settings#sessionOptions}: threads, spin-waiting). One model call runs at
+ * a time in both ({@code maxConcurrentPerDevice=1}) and the runner runs one worker thread (Flink
+ * parallelism 1, DirectRunner {@code targetParallelism=1}), so the ratio measures the engine's
+ * overhead, not extra parallelism. The raw session is created once, outside the timed loops.
+ *
+ * <p>Legs ({@code --legs}): by default ({@code one-pipeline}) every Beam leg is a stretch of
+ * {@code --rows} rows of one long-running pipeline and the raw legs run between those stretches on
+ * the pipeline's worker thread, so both sides see the same warm JVM, as on a worker that runs for
+ * hours (see {@link #runOnePipeline}); {@code pipelines} builds a new pipeline per Beam leg (the
+ * earlier method: each leg then pays pipeline construction and its JIT compilation). The legs run in
+ * {@code --pairs} pairs in ABBA order (raw, Beam, Beam, raw, raw, Beam, ...); {@code
+ * ratio_to_raw_ort} is the median of the pairs' raw/Beam time ratios, so a burst of machine load
+ * biases one pair, not one side. Output checksums are checked against per-row sums.
+ *
+ * <p>Runner ({@code --runner}): {@code flink} (default; the Flink runner's embedded mini-cluster,
+ * the runner this engine uses at scale) or {@code direct}. The DirectRunner translates a
+ * runner-replaced stateful ParDo (what GroupIntoBatches becomes) back to protos and serializes its
+ * DoFn for every bundle ({@code ParDoEvaluatorFactory} calls {@code ParDoTranslation}), a local-test
+ * cost that the JIT keeps compiling into the Beam legs; its figure is reported by {@code
+ * --runner=direct}.
+ *
+ * <p>Args: {@code --rows=2048 --batch=16 --tokens=64 --dim=512 --hidden=2048 --pairs=5
+ * --intraOpThreads=0 --ortSpinWait=false --shards=4 --warmupRows=ROWS --runner=flink
+ * --legs=one-pipeline --warmupSegments=2}; with {@code --legs=pipelines} also {@code
+ * --warmupBeamRuns=3 --djlLoop=false} (intra-op 0 = the pool's default, cores /
+ * maxConcurrentPerDevice; {@code --djlLoop} adds a third leg per pair, the pool's DJL predictor in
+ * a plain loop without Beam, to split DJL's cost from Beam's).
  */
 public final class ModelBenchmark implements Benchmark {
   @Override
@@ -84,7 +94,7 @@ public final class ModelBenchmark implements Benchmark {
 
   /** The benchmark's settings, from {@code --name=value} arguments. */
   record Config(int rows, int batch, int tokens, int dim, int hidden, int pairs, int intraOpThreads,
-      boolean spinWait, int shards, int warmupRows) {
+      boolean spinWait, int shards, int warmupRows, String runner, String legs, int warmupSegments) {
     Config {
       if (rows < 1 || batch < 1 || tokens < 1 || dim < 1 || hidden < 1 || pairs < 1 || shards < 1
           || warmupRows < 1) {
@@ -94,6 +104,19 @@ public final class ModelBenchmark implements Benchmark {
       if (intraOpThreads < 0) {
         throw new IllegalArgumentException("--intraOpThreads must be >= 0 (0 = default), got " + intraOpThreads);
       }
+      if (!runner.equals("flink") && !runner.equals("direct")) {
+        throw new IllegalArgumentException("--runner must be flink or direct, got '" + runner + "'");
+      }
+      if (!legs.equals("one-pipeline") && !legs.equals("pipelines")) {
+        throw new IllegalArgumentException("--legs must be one-pipeline or pipelines, got '" + legs + "'");
+      }
+      if (warmupSegments < 0) {
+        throw new IllegalArgumentException("--warmupSegments must be >= 0, got " + warmupSegments);
+      }
+      if (legs.equals("one-pipeline") && rows % ((long) batch * shards) != 0) {
+        throw new IllegalArgumentException("--legs=one-pipeline needs --rows to be a multiple of --batch x --shards ("
+            + (long) batch * shards + "), so that every batch is full and every leg is whole batches; got " + rows);
+      }
     }
 
     static Config parse(List<String> args) {
@@ -101,7 +124,9 @@ public final class ModelBenchmark implements Benchmark {
       return new Config(rows, intArg(args, "batch", 16), intArg(args, "tokens", 64),
           intArg(args, "dim", 512), intArg(args, "hidden", 2048),
           intArg(args, "pairs", intArg(args, "reps", 5)), intArg(args, "intraOpThreads", 0),
-          boolArg(args, "ortSpinWait", false), intArg(args, "shards", 4), intArg(args, "warmupRows", rows));
+          boolArg(args, "ortSpinWait", false), intArg(args, "shards", 4), intArg(args, "warmupRows", rows),
+          stringArg(args, "runner", "flink"), stringArg(args, "legs", "one-pipeline"),
+          intArg(args, "warmupSegments", 2));
     }
 
     /** The pool settings both paths use: one call at a time, these threads and spinning. */
@@ -135,11 +160,18 @@ public final class ModelBenchmark implements Benchmark {
     out.printf("graph: x[N,%d,%d] -> MatMul %dx%d -> Relu -> MatMul %dx%d -> Relu -> MatMul %dx%d; %.0f MFLOP/row%n",
         tokens, dim, dim, c.hidden(), c.hidden(), c.hidden(), c.hidden(), dim, mflop);
     out.printf("rows=%d batch=%d pairs=%d; ONNX Runtime (both paths): intra-op threads %d%s, spin-wait %s;"
-        + " DirectRunner targetParallelism=1%n", rows, batch, c.pairs(), pool.intraOpThreadsFor(cores),
+        + " runner: %s%n", rows, batch, c.pairs(), pool.intraOpThreadsFor(cores),
         c.intraOpThreads() == 0 ? " (default: " + cores + " cores / 1 concurrent call)" : "",
-        c.spinWait() ? "on" : "off");
+        c.spinWait() ? "on" : "off", c.runner().equals("flink")
+            ? "Flink (embedded mini-cluster, parallelism 1)" : "DirectRunner (targetParallelism=1)");
 
     OrtEnvironment env = OrtEnvironment.getEnvironment();
+    if (c.legs().equals("one-pipeline")) {
+      if (boolArg(args, "djlLoop", false)) {
+        throw new IllegalArgumentException("--djlLoop needs --legs=pipelines");
+      }
+      return runOnePipeline(c, spec, dir, onnx, env, cores, mflop, out);
+    }
     double bestRaw = Double.MAX_VALUE;
     double bestBeam = Double.MAX_VALUE;
     double bestPredict = Double.MAX_VALUE;
@@ -165,7 +197,7 @@ public final class ModelBenchmark implements Benchmark {
       StringBuilder warmJit = new StringBuilder();
       for (int i = 0; i < warmupBeamRuns; i++) {
         long j0 = jitMillis();
-        beam(spec, pool, dir, c.warmupRows(), batch, tokens * dim, shards, tokens);
+        beam(c.runner(), spec, pool, dir, c.warmupRows(), batch, tokens * dim, shards, tokens);
         warmJit.append(i == 0 ? "" : ", ").append(jitMillis() - j0);
       }
       out.printf("warm-up (%d rows raw, %d x %d rows Beam with %s ms of JIT compilation; not counted): %.1f s%n",
@@ -183,7 +215,7 @@ public final class ModelBenchmark implements Benchmark {
           } else {
             long j1 = jitMillis();
             long t1 = System.nanoTime();
-            beamSum = beam(spec, pool, dir, rows, batch, tokens * dim, shards, tokens);
+            beamSum = beam(c.runner(), spec, pool, dir, rows, batch, tokens * dim, shards, tokens);
             bm = (System.nanoTime() - t1) / 1e9;
             lastJitMillis = jitMillis() - j1;
           }
@@ -218,6 +250,8 @@ public final class ModelBenchmark implements Benchmark {
     double median = median(ratios);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("benchmark", "model");
+    m.put("legs", "pipelines");
+    m.put("runner", c.runner());
     m.put("rows", rows);
     m.put("batch", batch);
     m.put("tokens_per_row", tokens);
@@ -243,6 +277,281 @@ public final class ModelBenchmark implements Benchmark {
     m.put("outputs_match", same);
     m.put("cores", cores);
     return m;
+  }
+
+  /**
+   * {@code --legs=one-pipeline} (the default): every Beam leg is a stretch of one long-running
+   * pipeline, and the raw legs run between those stretches on the pipeline's own worker thread, from
+   * inside the model DoFn. Each leg then sees the same JVM: the pipeline is built, translated and
+   * JIT-compiled once (as on a worker that runs for hours), instead of once per leg, which put
+   * 0.2-4 s of compilation into every Beam leg of {@code --legs=pipelines}. The pipeline processes
+   * {@code (warmupSegments + pairs) * rows} rows; its first {@code warmupSegments} stretches of
+   * {@code rows} rows are not counted. A Beam leg's time runs from the previous stretch's last model
+   * call to its own last call, minus any raw leg run in between, so every per-element and
+   * per-batch cost of the DirectRunner, GroupIntoBatches and the pool between calls is in it.
+   */
+  private static Map<String, Object> runOnePipeline(Config c, ModelSpec spec, Path dir, Path onnx,
+      OrtEnvironment env, int cores, double mflop, PrintStream out) throws Exception {
+    int warmupSegments = c.warmupSegments();
+    int rows = c.rows();
+    int dim = c.tokens() * c.dim();
+    ModelPool.Settings pool = c.pool();
+    long total = (long) (warmupSegments + c.pairs()) * rows;
+    out.printf("legs: one pipeline of %d rows (%d warm-up stretches of %d rows, then %d Beam legs of %d rows);"
+        + " the raw legs run between the Beam legs on the pipeline's worker thread%n",
+        total, warmupSegments, rows, c.pairs(), rows);
+    try (OrtSession.SessionOptions o = pool.sessionOptions();
+        OrtSession session = env.createSession(onnx.toString(), o)) {
+      double[] perRow = perRowSums(env, session, c.batch(), dim, c.tokens());
+      long w0 = System.nanoTime();
+      rawLoop(env, session, c.warmupRows(), c.batch(), dim, c.tokens());
+      out.printf("raw warm-up (%d rows, not counted): %.1f s%n", c.warmupRows(), (System.nanoTime() - w0) / 1e9);
+      Interleave il = new Interleave(env, session, c, warmupSegments, out);
+      Interleave.current = il;
+      double beamSum;
+      long t0 = System.nanoTime();
+      try {
+        beamSum = beam(c.runner(), spec, pool, dir, total, c.batch(), dim, c.shards(), c.tokens());
+      } finally {
+        Interleave.current = null;
+      }
+      double wall = (System.nanoTime() - t0) / 1e9;
+      if (il.failure != null) {
+        throw new IllegalStateException("a raw leg failed inside the pipeline", il.failure);
+      }
+      if (il.beam.size() != c.pairs() || il.raw.size() != c.pairs()) {
+        throw new IllegalStateException("expected " + c.pairs() + " raw and Beam legs, got " + il.raw.size()
+            + " raw and " + il.beam.size() + " Beam (rows processed: " + il.rowsDone + " of " + total + ")");
+      }
+      double wantBeam = expectedSum(perRow, total);
+      double wantRaw = expectedSum(perRow, rows);
+      boolean same = close(beamSum, wantBeam) && il.rawSums.stream().allMatch(x -> close(x, wantRaw));
+      if (!same) {
+        throw new IllegalStateException("outputs differ from the per-row checksums: Beam " + beamSum + " (want "
+            + wantBeam + "), raw legs " + il.rawSums + " (want " + wantRaw + ")");
+      }
+      List<Double> ratios = new ArrayList<>();
+      for (int r = 0; r < c.pairs(); r++) {
+        ratios.add(il.raw.get(r) / il.beam.get(r));
+        out.printf("pair %d: raw ORT %.2f s (%.1f rows/s; %d ms of JIT compilation meanwhile), Beam %.2f s"
+            + " (%.1f rows/s; %d ms of JIT compilation meanwhile); ratio %.3f%n", r + 1, il.raw.get(r),
+            rows / il.raw.get(r), il.jitRaw.get(r), il.beam.get(r), rows / il.beam.get(r), il.jitBeam.get(r),
+            ratios.get(r));
+      }
+      double bestRaw = il.raw.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+      double bestBeam = il.beam.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+      double sumRaw = il.raw.stream().mapToDouble(Double::doubleValue).sum();
+      double sumBeam = il.beam.stream().mapToDouble(Double::doubleValue).sum();
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("benchmark", "model");
+      m.put("legs", "one-pipeline");
+      m.put("runner", c.runner());
+      m.put("rows", rows);
+      m.put("batch", c.batch());
+      m.put("tokens_per_row", c.tokens());
+      m.put("mflop_per_row", Math.round(mflop));
+      m.put("pairs", c.pairs());
+      m.put("warmup_segments", warmupSegments);
+      m.put("intra_op_threads", pool.intraOpThreadsFor(cores));
+      m.put("ort_spin_wait", c.spinWait());
+      m.put("raw_ort_rows_per_s", round1(rows / bestRaw));
+      m.put("beam_rows_per_s", round1(rows / bestBeam));
+      m.put("ratio_to_raw_ort", round3(median(ratios)));
+      m.put("ratio_total_times", round3(sumRaw / sumBeam));
+      m.put("ratio_best_times", round3(bestRaw / bestBeam));
+      m.put("pair_ratios", ratios.stream().map(ModelBenchmark::round3).toList());
+      m.put("jit_ms_in_beam_legs", il.jitBeam);
+      m.put("jit_ms_in_raw_legs", il.jitRaw);
+      m.put("pipeline_start_s", round2((il.firstCall - t0) / 1e9));
+      m.put("pipeline_wall_s", round2(wall));
+      m.put("raw_ort_s_best", round2(bestRaw));
+      m.put("beam_s_best", round2(bestBeam));
+      m.put("outputs_match", true);
+      m.put("cores", cores);
+      return m;
+    }
+  }
+
+  /**
+   * The raw legs' schedule in ABBA pair order (raw first in odd pairs, Beam first in even ones):
+   * element {@code j} is how many raw legs run right before Beam leg {@code j}, the last element
+   * how many run after the last Beam leg. For 5 pairs: R B B R R B B R R B = [1, 0, 2, 0, 2, 0].
+   */
+  static int[] rawLegsBeforeBeamLeg(int pairs) {
+    int[] slots = new int[pairs + 1];
+    int beamSeen = 0;
+    for (int r = 0; r < pairs; r++) {
+      if (r % 2 == 0) {
+        slots[beamSeen]++;
+        beamSeen++;
+      } else {
+        beamSeen++;
+        slots[beamSeen]++;
+      }
+    }
+    return slots;
+  }
+
+  /** The one-pipeline run's shared state: the model DoFn calls it around every model call. */
+  static final class Interleave {
+    /** The run in progress (DirectRunner: the DoFn runs in this JVM), or null. */
+    static volatile Interleave current;
+
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final Config c;
+    private final int warmupSegments;
+    private final int[] slots;
+    private final PrintStream out;
+    final List<Double> raw = new ArrayList<>();
+    final List<Double> rawSums = new ArrayList<>();
+    final List<Long> jitRaw = new ArrayList<>();
+    final List<Double> beam = new ArrayList<>();
+    final List<Long> jitBeam = new ArrayList<>();
+    long rowsDone;
+    long firstCall;
+    private long mark;
+    private long jitMark;
+    private long rawNanosSinceMark;
+    private long rawJitSinceMark;
+    private int rawRanForSegment = -1;
+    volatile Throwable failure;
+
+    Interleave(OrtEnvironment env, OrtSession session, Config c, int warmupSegments, PrintStream out) {
+      this.env = env;
+      this.session = session;
+      this.c = c;
+      this.warmupSegments = warmupSegments;
+      this.slots = rawLegsBeforeBeamLeg(c.pairs());
+      this.out = out;
+    }
+
+    synchronized void beforeCall() {
+      long now = System.nanoTime();
+      if (firstCall == 0) {
+        firstCall = now;
+        mark = now;
+        jitMark = jitMillis();
+      }
+      int segment = (int) (rowsDone / c.rows());
+      int leg = segment - warmupSegments;
+      if (rowsDone % c.rows() == 0 && leg >= 0 && leg < c.pairs() && rawRanForSegment != segment) {
+        rawRanForSegment = segment;
+        runRawLegs(slots[leg]);
+      }
+    }
+
+    synchronized void afterCall(int n) {
+      rowsDone += n;
+      if (rowsDone % c.rows() != 0) {
+        return;
+      }
+      long now = System.nanoTime();
+      long jit = jitMillis();
+      int leg = (int) (rowsDone / c.rows()) - 1 - warmupSegments;
+      if (leg >= 0 && leg < c.pairs()) {
+        beam.add((now - mark - rawNanosSinceMark) / 1e9);
+        jitBeam.add(jit - jitMark - rawJitSinceMark);
+        out.printf("Beam leg %d: %.2f s (ends at JVM uptime %d ms)%n", leg + 1, beam.get(beam.size() - 1), uptimeMillis());
+        if (leg == c.pairs() - 1) {
+          runRawLegs(slots[c.pairs()]);
+        }
+      } else if (leg < 0) {
+        out.printf("warm-up stretch %d of %d: %d ms of JIT compilation%n", leg + 1 + warmupSegments,
+            warmupSegments, jit - jitMark);
+      }
+      mark = System.nanoTime();
+      jitMark = jitMillis();
+      rawNanosSinceMark = 0;
+      rawJitSinceMark = 0;
+    }
+
+    private void runRawLegs(int n) {
+      for (int i = 0; i < n; i++) {
+        long j0 = jitMillis();
+        long t0 = System.nanoTime();
+        double sum;
+        try {
+          sum = rawLoop(env, session, c.rows(), c.batch(), c.tokens() * c.dim(), c.tokens());
+        } catch (Exception e) {
+          failure = e;
+          throw new IllegalStateException("raw leg failed", e);
+        }
+        long t = System.nanoTime() - t0;
+        long j = jitMillis() - j0;
+        raw.add(t / 1e9);
+        rawSums.add(sum);
+        jitRaw.add(j);
+        rawNanosSinceMark += t;
+        rawJitSinceMark += j;
+        out.printf("raw leg %d: %.2f s (ends at JVM uptime %d ms)%n", raw.size(), t / 1e9, uptimeMillis());
+      }
+    }
+  }
+
+  /** Each of the 61 distinct rows' output sum, from the raw session (batches of {@code batch}). */
+  static double[] perRowSums(OrtEnvironment env, OrtSession s, int batch, int dim, int tokens) throws Exception {
+    double[] sums = new double[DISTINCT_ROWS];
+    FloatBuffer x = directFloats(batch * dim);
+    for (int start = 0; start < DISTINCT_ROWS; start += batch) {
+      int n = Math.min(batch, DISTINCT_ROWS - start);
+      x.clear();
+      for (int i = 0; i < n; i++) {
+        x.put(row(start + i, dim));
+      }
+      x.flip();
+      try (OnnxTensor t = OnnxTensor.createTensor(env, x, new long[] {n, tokens, dim / tokens});
+          OrtSession.Result res = s.run(Map.of("x", t))) {
+        FloatBuffer y = ((OnnxTensor) res.get(0)).getFloatBuffer();
+        for (int i = 0; i < n; i++) {
+          double sum = 0;
+          for (int k = 0; k < dim; k++) {
+            sum += y.get();
+          }
+          sums[start + i] = sum;
+        }
+      }
+    }
+    return sums;
+  }
+
+  static long uptimeMillis() {
+    return java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
+  }
+
+  /** The checksum of rows 0..n-1 (row i is distinct row i mod 61). */
+  static double expectedSum(double[] perRow, long n) {
+    double sum = 0;
+    for (int r = 0; r < perRow.length; r++) {
+      long count = n / perRow.length + (r < n % perRow.length ? 1 : 0);
+      sum += count * perRow[r];
+    }
+    return sum;
+  }
+
+  private static boolean close(double a, double b) {
+    return Math.abs(a - b) <= 1e-4 * Math.max(1, Math.abs(b));
+  }
+
+  static double round1(double x) {
+    return Math.round(x * 10) / 10.0;
+  }
+
+  static double round2(double x) {
+    return Math.round(x * 100) / 100.0;
+  }
+
+  static double round3(double x) {
+    return Math.round(x * 1000) / 1000.0;
+  }
+
+  static String stringArg(List<String> args, String name, String def) {
+    for (String a : args) {
+      if (a.startsWith("--" + name + "=")) {
+        return a.substring(name.length() + 3);
+      }
+    }
+    return def;
   }
 
   private static final int DISTINCT_ROWS = 61;
@@ -354,15 +663,22 @@ public final class ModelBenchmark implements Benchmark {
   static final AtomicLong FIRST_START = new AtomicLong(Long.MAX_VALUE);
   static final AtomicLong LAST_END = new AtomicLong(Long.MIN_VALUE);
 
-  private static double beam(ModelSpec spec, ModelPool.Settings pool, Path cache, int rows, int batch, int dim,
+  private static double beam(String runner, ModelSpec spec, ModelPool.Settings pool, Path cache, long rows, int batch, int dim,
       int shards, int tokens) {
-    DirectOptions opts = PipelineOptionsFactory.create().as(DirectOptions.class);
-    opts.setRunner(DirectRunner.class);
-    opts.setEnforceImmutability(false);
-    opts.setEnforceEncodability(false);
-    // one DirectRunner worker thread: extra Beam threads would only compete with ONNX Runtime's
-    opts.setTargetParallelism(1);
-    Pipeline p = Pipeline.create(opts);
+    Pipeline p;
+    if (runner.equals("flink")) {
+      // the Flink runner's embedded mini-cluster in this JVM, one task slot: one worker thread
+      p = Pipeline.create(PipelineOptionsFactory.fromArgs(
+          "--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=1", "--objectReuse=true").create());
+    } else {
+      DirectOptions opts = PipelineOptionsFactory.create().as(DirectOptions.class);
+      opts.setRunner(DirectRunner.class);
+      opts.setEnforceImmutability(false);
+      opts.setEnforceEncodability(false);
+      // one DirectRunner worker thread: extra Beam threads would only compete with ONNX Runtime's
+      opts.setTargetParallelism(1);
+      p = Pipeline.create(opts);
+    }
     p.apply("Rows", GenerateSequence.from(0).to(rows))
         .apply("KeyByShard", MapElements.via(new KeyByShard(shards)))
         .setCoder(KvCoder.of(VarIntCoder.of(), VarLongCoder.of()))
@@ -435,7 +751,14 @@ public final class ModelBenchmark implements Benchmark {
       for (long i : b.getValue()) {
         xs.add(row(i, dim));
       }
+      Interleave il = Interleave.current;
+      if (il != null) {
+        il.beforeCall();
+      }
       float[] y = lease.predict(predictor, xs.toArray(new float[0][]));
+      if (il != null) {
+        il.afterCall(xs.size());
+      }
       double sum = 0;
       for (float v : y) {
         sum += v;

@@ -6,20 +6,23 @@ public final class CloudFilters {
 
   /** One point per occupied voxel of the given edge: the centroid of the points inside it. */
   public static Points voxelDownsample(Points in, double voxel) {
-    SpatialIndex index = new SpatialIndex(in, voxel);
-    int[] start = index.cellStart();
-    int[] order = index.order();
-    Points out = new Points(index.cellCount());
-    for (int c = 0; c < index.cellCount(); c++) {
-      double sx = 0, sy = 0, sz = 0;
-      for (int k = start[c]; k < start[c + 1]; k++) {
-        int i = order[k];
-        sx += in.x(i);
-        sy += in.y(i);
-        sz += in.z(i);
-      }
-      int n = start[c + 1] - start[c];
-      out.add(sx / n, sy / n, sz / n);
+    CellGrid grid = new CellGrid(in, voxel, false);
+    int cells = grid.cellCount;
+    int[] cellOf = grid.pointCell;
+    // per cell, sums in ascending point order
+    double[] sum = new double[3 * cells];
+    int[] count = new int[cells];
+    for (int i = 0, n = in.size(); i < n; i++) {
+      int c = cellOf[i];
+      sum[3 * c] += in.x(i);
+      sum[3 * c + 1] += in.y(i);
+      sum[3 * c + 2] += in.z(i);
+      count[c]++;
+    }
+    Points out = new Points(cells);
+    for (int c = 0; c < cells; c++) {
+      int n = count[c];
+      out.add(sum[3 * c] / n, sum[3 * c + 1] / n, sum[3 * c + 2] / n);
     }
     return out;
   }
@@ -73,49 +76,13 @@ public final class CloudFilters {
   /**
    * DBSCAN: labels[i] = cluster id (0, 1, ...) or -1 for noise. A core point has at least
    * {@code minPoints} points (itself included) within {@code eps}; clusters are the core points
-   * connected through eps-neighbourhoods plus the border points they reach.
+   * connected through eps-neighbourhoods plus the border points they reach. Clusters are numbered
+   * in the order of their lowest-indexed core point, and a border point within reach of several
+   * clusters joins the lowest-numbered one (the textbook loop over the points in index order,
+   * each cluster grown to completion before the next starts; see {@link SpatialIndex#dbscan}).
    */
   public static int[] dbscan(Points in, double eps, int minPoints) {
-    int n = in.size();
-    int[] labels = new int[n];
-    java.util.Arrays.fill(labels, -2); // -2 unvisited, -1 noise
-    SpatialIndex index = new SpatialIndex(in, eps);
-    int[] buf = new int[64];
-    int[] count = new int[1];
-    int[] queue = new int[n];
-    int cluster = 0;
-    for (int i = 0; i < n; i++) {
-      if (labels[i] != -2) {
-        continue;
-      }
-      buf = index.withinPoint(i, eps, buf, count);
-      if (count[0] < minPoints) {
-        labels[i] = -1;
-        continue;
-      }
-      int head = 0, tail = 0;
-      labels[i] = cluster;
-      queue[tail++] = i;
-      while (head < tail) {
-        int p = queue[head++];
-        buf = index.withinPoint(p, eps, buf, count);
-        if (count[0] < minPoints) {
-          continue; // border point: in the cluster, does not expand it
-        }
-        for (int m = 0; m < count[0]; m++) {
-          int q = buf[m];
-          if (labels[q] == -2 || labels[q] == -1) {
-            boolean unvisited = labels[q] == -2;
-            labels[q] = cluster;
-            if (unvisited) {
-              queue[tail++] = q;
-            }
-          }
-        }
-      }
-      cluster++;
-    }
-    return labels;
+    return new SpatialIndex(in, eps).dbscan(eps, minPoints);
   }
 
   /** Points per DBSCAN cluster id (noise, label -1, not counted); empty when all noise. */

@@ -7,93 +7,59 @@ package dev.spatialvqa.geometry;
  * query. Built once, read many times; not thread-safe.
  */
 public final class SpatialIndex {
-  private static final long EMPTY = Long.MIN_VALUE;
-  private static final int OFFSET = 1 << 20;
-  private static final int MASK = (1 << 21) - 1;
-
-  private final Points points;
   private final double cell;
-  private final double inv;
-  private final long[] keys;
-  private final int[] slotCell;
-  private final int hashMask;
+  private final CellGrid grid;
   /** Points of cell c are order[cellStart[c] .. cellStart[c+1]). */
   private final int[] cellStart;
   private final int[] order;
   private final int cellCount;
   /** Cell of each point. */
   private final int[] pointCell;
+  /** Where point i sits in {@link #order}: order[position[i]] == i. */
+  private final int[] position;
+  /** The coordinates in {@link #order}, so that a cell's points are read contiguously. */
+  private final double[] sx;
+  private final double[] sy;
+  private final double[] sz;
   /** Occupied cells around each cell (itself included), computed on first use: 27 slots per cell. */
   private int[] around;
   private int[] aroundCount;
-  private int[] cellCoords;
+  private final int[] cellCoords;
 
   public SpatialIndex(Points points, double cellEdge) {
-    if (!(cellEdge > 0)) {
-      throw new IllegalArgumentException("cellEdge must be > 0, got " + cellEdge);
-    }
-    this.points = points;
     this.cell = cellEdge;
-    this.inv = 1.0 / cellEdge;
+    grid = new CellGrid(points, cellEdge, true);
     int n = points.size();
-    int cap = Integer.highestOneBit(Math.max(4, n * 2)) * 2;
-    keys = new long[cap];
-    java.util.Arrays.fill(keys, EMPTY);
-    slotCell = new int[cap];
-    hashMask = cap - 1;
-    pointCell = new int[n];
-    cellCoords = new int[3 * n];
-    int[] counts = new int[n + 1];
-    int cells = 0;
-    for (int i = 0; i < n; i++) {
-      int ix = cellOf(points.x(i)), iy = cellOf(points.y(i)), iz = cellOf(points.z(i));
-      long key = key(ix, iy, iz);
-      int slot = slot(key);
-      if (keys[slot] == EMPTY) {
-        keys[slot] = key;
-        cellCoords[3 * cells] = ix;
-        cellCoords[3 * cells + 1] = iy;
-        cellCoords[3 * cells + 2] = iz;
-        slotCell[slot] = cells++;
-      }
-      int c = slotCell[slot];
-      pointCell[i] = c;
-      counts[c]++;
-    }
+    pointCell = grid.pointCell;
+    cellCoords = grid.cellCoords;
+    int cells = grid.cellCount;
     cellCount = cells;
     cellStart = new int[cells + 1];
+    for (int i = 0; i < n; i++) {
+      cellStart[pointCell[i] + 1]++;
+    }
     for (int c = 0; c < cells; c++) {
-      cellStart[c + 1] = cellStart[c] + counts[c];
+      cellStart[c + 1] += cellStart[c];
     }
     int[] fill = new int[cells];
     order = new int[n];
+    position = new int[n];
+    sx = new double[n];
+    sy = new double[n];
+    sz = new double[n];
     for (int i = 0; i < n; i++) {
       int c = pointCell[i];
-      order[cellStart[c] + fill[c]++] = i;
+      int k = cellStart[c] + fill[c]++;
+      order[k] = i;
+      position[i] = k;
+      sx[k] = points.x(i);
+      sy[k] = points.y(i);
+      sz[k] = points.z(i);
     }
-  }
-
-  private int cellOf(double v) {
-    long c = (long) Math.floor(v * inv);
-    return (int) Math.max(-OFFSET + 1, Math.min(OFFSET - 2, c));
-  }
-
-  private static long key(int ix, int iy, int iz) {
-    return ((long) ((ix + OFFSET) & MASK) << 42) | ((long) ((iy + OFFSET) & MASK) << 21) | ((iz + OFFSET) & MASK);
-  }
-
-  private int slot(long key) {
-    long h = key * 0x9E3779B97F4A7C15L;
-    int s = (int) (h >>> 40) & hashMask;
-    while (keys[s] != EMPTY && keys[s] != key) {
-      s = (s + 1) & hashMask;
-    }
-    return s;
   }
 
   private int findCell(int ix, int iy, int iz) {
-    int s = slot(key(ix, iy, iz));
-    return keys[s] == EMPTY ? -1 : slotCell[s];
+    return grid.find(ix, iy, iz);
   }
 
   /** The occupied cells in the 3x3x3 block around cell c, cached. */
@@ -129,26 +95,131 @@ public final class SpatialIndex {
     if (radius > cell * (1 + 1e-9)) {
       throw new IllegalArgumentException("radius " + radius + " exceeds the cell edge " + cell);
     }
-    double x = points.x(i), y = points.y(i), z = points.z(i);
+    int self = position[i];
+    double x = sx[self], y = sy[self], z = sz[self];
     double r2 = radius * radius;
     int c = pointCell[i];
     int na = aroundOf(c);
     int n = 0;
     for (int a = 0; a < na; a++) {
       int o = around[27 * c + a];
-      for (int k = cellStart[o]; k < cellStart[o + 1]; k++) {
-        int j = order[k];
-        double ex = points.x(j) - x, ey = points.y(j) - y, ez = points.z(j) - z;
+      for (int k = cellStart[o], end = cellStart[o + 1]; k < end; k++) {
+        double ex = sx[k] - x, ey = sy[k] - y, ez = sz[k] - z;
         if (ex * ex + ey * ey + ez * ez <= r2) {
           if (n == out.length) {
             out = java.util.Arrays.copyOf(out, out.length * 2);
           }
-          out[n++] = j;
+          out[n++] = order[k];
         }
       }
     }
     count[0] = n;
     return out;
+  }
+
+  /**
+   * DBSCAN labels of the indexed points with {@code eps} (<= cell edge), exactly as
+   * {@link CloudFilters#dbscan} defines them: clusters are started from the lowest-numbered
+   * unvisited core point and grown to completion before the next starts, so a border point joins
+   * the first cluster that reaches it and a cluster's id does not depend on the order in which its
+   * neighbourhoods are read. That lets this loop skip work that cannot change a label: whether a
+   * point is core is decided by counting up to {@code minPoints} (its own cell first), and a core
+   * point's expansion reads only the cells around it that still hold unclaimed (unvisited or
+   * noise) points, and in them only the unclaimed points.
+   */
+  int[] dbscan(double eps, int minPoints) {
+    if (eps > cell * (1 + 1e-9)) {
+      throw new IllegalArgumentException("radius " + eps + " exceeds the cell edge " + cell);
+    }
+    double r2 = eps * eps;
+    int n = order.length;
+    int[] lab = new int[n]; // by position in order: -2 unvisited, -1 noise, else cluster
+    java.util.Arrays.fill(lab, -2);
+    byte[] core = new byte[n]; // by position: 0 not known yet, 1 core, 2 not core
+    int[] pending = new int[cellCount]; // unclaimed points (label < 0) per cell
+    for (int c = 0; c < cellCount; c++) {
+      pending[c] = cellStart[c + 1] - cellStart[c];
+    }
+    int[] queue = new int[n];
+    int cluster = 0;
+    for (int i = 0; i < n; i++) {
+      int s = position[i];
+      if (lab[s] != -2) {
+        continue;
+      }
+      if (!isCore(s, r2, minPoints, core)) {
+        lab[s] = -1;
+        continue;
+      }
+      int head = 0, tail = 0;
+      lab[s] = cluster;
+      pending[pointCell[i]]--;
+      queue[tail++] = s;
+      while (head < tail) {
+        int p = queue[head++];
+        if (!isCore(p, r2, minPoints, core)) {
+          continue; // border point: in the cluster, does not expand it
+        }
+        double x = sx[p], y = sy[p], z = sz[p];
+        int c = pointCell[order[p]];
+        int na = aroundOf(c);
+        for (int a = 0; a < na; a++) {
+          int o = around[27 * c + a];
+          if (pending[o] == 0) {
+            continue;
+          }
+          for (int k = cellStart[o], end = cellStart[o + 1]; k < end; k++) {
+            if (lab[k] >= 0) {
+              continue;
+            }
+            double ex = sx[k] - x, ey = sy[k] - y, ez = sz[k] - z;
+            if (ex * ex + ey * ey + ez * ez <= r2) {
+              boolean unvisited = lab[k] == -2;
+              lab[k] = cluster;
+              pending[o]--;
+              if (unvisited) {
+                queue[tail++] = k;
+              }
+            }
+          }
+        }
+      }
+      cluster++;
+    }
+    int[] labels = new int[n];
+    for (int k = 0; k < n; k++) {
+      labels[order[k]] = lab[k];
+    }
+    return labels;
+  }
+
+  /** Whether the point at position p has at least minPoints points (itself included) within sqrt(r2). */
+  private boolean isCore(int p, double r2, int minPoints, byte[] core) {
+    if (core[p] == 0) {
+      double x = sx[p], y = sy[p], z = sz[p];
+      int c = pointCell[order[p]];
+      int found = countWithin(c, x, y, z, r2, 0, minPoints);
+      int na = aroundOf(c);
+      for (int a = 0; a < na && found < minPoints; a++) {
+        int o = around[27 * c + a];
+        if (o != c) {
+          found = countWithin(o, x, y, z, r2, found, minPoints);
+        }
+      }
+      core[p] = (byte) (found >= minPoints ? 1 : 2);
+    }
+    return core[p] == 1;
+  }
+
+  /** {@code found} plus the points of cell o within sqrt(r2) of (x, y, z), stopping at limit. */
+  private int countWithin(int o, double x, double y, double z, double r2, int found, int limit) {
+    for (int k = cellStart[o], end = cellStart[o + 1]; k < end && found < limit; k++) {
+      double ex = sx[k] - x, ey = sy[k] - y, ez = sz[k] - z;
+      if (ex * ex + ey * ey + ez * ez <= r2) {
+        found++;
+      }
+    }
+    return found;
   }
 
   public double cellEdge() {
@@ -178,7 +249,7 @@ public final class SpatialIndex {
       throw new IllegalArgumentException("radius " + radius + " exceeds the cell edge " + cell);
     }
     double r2 = radius * radius;
-    int cx = cellOf(x), cy = cellOf(y), cz = cellOf(z);
+    int cx = grid.cellOf(x), cy = grid.cellOf(y), cz = grid.cellOf(z);
     int n = 0;
     for (int dx = -1; dx <= 1; dx++) {
       for (int dy = -1; dy <= 1; dy++) {
@@ -188,13 +259,12 @@ public final class SpatialIndex {
             continue;
           }
           for (int k = cellStart[c]; k < cellStart[c + 1]; k++) {
-            int j = order[k];
-            double ex = points.x(j) - x, ey = points.y(j) - y, ez = points.z(j) - z;
+            double ex = sx[k] - x, ey = sy[k] - y, ez = sz[k] - z;
             if (ex * ex + ey * ey + ez * ez <= r2) {
               if (n == out.length) {
                 out = java.util.Arrays.copyOf(out, out.length * 2);
               }
-              out[n++] = j;
+              out[n++] = order[k];
             }
           }
         }
@@ -212,19 +282,19 @@ public final class SpatialIndex {
     if (radius > cell * (1 + 1e-9)) {
       throw new IllegalArgumentException("radius " + radius + " exceeds the cell edge " + cell);
     }
-    double x = points.x(i), y = points.y(i), z = points.z(i);
+    int self = position[i];
+    double x = sx[self], y = sy[self], z = sz[self];
     double r2 = radius * radius;
     int c = pointCell[i];
     int na = aroundOf(c);
     int found = 0; // scratch[0..found) sorted ascending squared distances, at most k
     for (int a = 0; a < na; a++) {
       int o = around[27 * c + a];
-      for (int m = cellStart[o]; m < cellStart[o + 1]; m++) {
-        int j = order[m];
-        if (j == i) {
+      for (int m = cellStart[o], end = cellStart[o + 1]; m < end; m++) {
+        if (m == self) {
           continue;
         }
-        double ex = points.x(j) - x, ey = points.y(j) - y, ez = points.z(j) - z;
+        double ex = sx[m] - x, ey = sy[m] - y, ez = sz[m] - z;
         double d2 = ex * ex + ey * ey + ez * ez;
         if (d2 > r2 || (found == k && d2 >= scratch[k - 1])) {
           continue;

@@ -25,6 +25,8 @@ public final class SpatialIndex {
   private int[] around;
   private int[] aroundCount;
   private final int[] cellCoords;
+  /** Scratch for {@link #meanKnnDistance}. */
+  private double[] candidates = new double[64];
 
   public SpatialIndex(Points points, double cellEdge) {
     this.cell = cellEdge;
@@ -62,7 +64,7 @@ public final class SpatialIndex {
     return grid.find(ix, iy, iz);
   }
 
-  /** The occupied cells in the 3x3x3 block around cell c, cached. */
+  /** The occupied cells in the 3x3x3 block around cell c (c first), cached. */
   private int aroundOf(int c) {
     if (around == null) {
       around = new int[cellCount * 27];
@@ -71,11 +73,12 @@ public final class SpatialIndex {
     }
     if (aroundCount[c] < 0) {
       int n = 0;
+      around[27 * c + n++] = c; // the own cell first: its points are the likeliest nearest
       int cx = cellCoords[3 * c], cy = cellCoords[3 * c + 1], cz = cellCoords[3 * c + 2];
       for (int dx = -1; dx <= 1; dx++) {
         for (int dy = -1; dy <= 1; dy++) {
           for (int dz = -1; dz <= 1; dz++) {
-            int o = findCell(cx + dx, cy + dy, cz + dz);
+            int o = dx == 0 && dy == 0 && dz == 0 ? -1 : findCell(cx + dx, cy + dy, cz + dz);
             if (o >= 0) {
               around[27 * c + n++] = o;
             }
@@ -287,25 +290,34 @@ public final class SpatialIndex {
     double r2 = radius * radius;
     int c = pointCell[i];
     int na = aroundOf(c);
-    int found = 0; // scratch[0..found) sorted ascending squared distances, at most k
+    // squared distances within the radius, gathered without branching on them
+    double[] cand = candidates;
+    int nc = 0;
     for (int a = 0; a < na; a++) {
       int o = around[27 * c + a];
-      for (int m = cellStart[o], end = cellStart[o + 1]; m < end; m++) {
-        if (m == self) {
-          continue;
-        }
+      int begin = cellStart[o], end = cellStart[o + 1];
+      if (cand.length < nc + end - begin) {
+        cand = candidates = java.util.Arrays.copyOf(cand, Math.max(2 * cand.length, nc + end - begin));
+      }
+      for (int m = begin; m < end; m++) {
         double ex = sx[m] - x, ey = sy[m] - y, ez = sz[m] - z;
         double d2 = ex * ex + ey * ey + ez * ez;
-        if (d2 > r2 || (found == k && d2 >= scratch[k - 1])) {
-          continue;
-        }
-        int p = found == k ? k - 1 : found++;
-        while (p > 0 && scratch[p - 1] > d2) {
-          scratch[p] = scratch[p - 1];
-          p--;
-        }
-        scratch[p] = d2;
+        cand[nc] = d2;
+        nc += (d2 <= r2 && m != self) ? 1 : 0;
       }
+    }
+    int found = 0; // scratch[0..found) sorted ascending squared distances, at most k
+    for (int t = 0; t < nc; t++) {
+      double d2 = cand[t];
+      if (found == k && d2 >= scratch[k - 1]) {
+        continue;
+      }
+      int p = found == k ? k - 1 : found++;
+      while (p > 0 && scratch[p - 1] > d2) {
+        scratch[p] = scratch[p - 1];
+        p--;
+      }
+      scratch[p] = d2;
     }
     double sum = 0;
     for (int m = 0; m < found; m++) {

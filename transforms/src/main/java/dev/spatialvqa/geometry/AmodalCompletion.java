@@ -284,16 +284,13 @@ final class AmodalCompletion {
       int[] first = new int[h], last = new int[h];
       Arrays.fill(first, -1);
       Arrays.fill(last, -1);
-      MaskBits.forEachSet(
-          member,
-          w * h,
-          idx -> {
-            int u = idx % w, v = idx / w;
-            if (first[v] < 0) {
-              first[v] = u;
-            }
-            last[v] = u;
-          });
+      for (int v = 0; v < h; v++) {
+        int f = MaskBits.firstSet(member, v * w, v * w + w);
+        if (f >= 0) {
+          first[v] = f - v * w;
+          last[v] = MaskBits.lastSet(member, f, v * w + w) - v * w;
+        }
+      }
       return new RowBounds(first, last);
     }
 

@@ -31,6 +31,52 @@ public final class MaskBits {
     }
   }
 
+  /** The lowest set bit in [from, to), or -1 when none is set. */
+  public static int firstSet(byte[] mask, int from, int to) {
+    int i = from;
+    for (; i < to && (i & 7) != 0; i++) {
+      if (get(mask, i)) {
+        return i;
+      }
+    }
+    for (; i + 8 <= to; i += 8) {
+      int b = mask[i >>> 3] & 0xff;
+      if (b != 0) {
+        return i + Integer.numberOfTrailingZeros(b);
+      }
+    }
+    for (; i < to; i++) {
+      if (get(mask, i)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The highest set bit in [from, to), or -1 when none is set. */
+  public static int lastSet(byte[] mask, int from, int to) {
+    int i = to; // bits below i remain
+    while (i > from && (i & 7) != 0) {
+      i--;
+      if (get(mask, i)) {
+        return i;
+      }
+    }
+    for (; i - 8 >= from; i -= 8) {
+      int b = mask[(i - 8) >>> 3] & 0xff;
+      if (b != 0) {
+        return i - 8 + 31 - Integer.numberOfLeadingZeros(b);
+      }
+    }
+    while (i > from) {
+      i--;
+      if (get(mask, i)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   public static int count(byte[] mask) {
     int n = 0;
     for (byte b : mask) {

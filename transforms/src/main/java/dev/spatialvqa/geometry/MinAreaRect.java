@@ -1,7 +1,5 @@
 package dev.spatialvqa.geometry;
 
-import java.util.Arrays;
-
 /**
  * Minimum-area enclosing rectangle of 2D points: convex hull (Andrew's monotone chain), then
  * rotating calipers (the optimal rectangle has a side collinear with a hull edge, so each edge
@@ -18,12 +16,11 @@ public final class MinAreaRect {
 
   /** Convex hull of xy (interleaved x, y), counter-clockwise, as interleaved coordinates. */
   public static double[] convexHull(double[] xy, int n) {
-    Integer[] idx = new Integer[n];
+    int[] idx = new int[n];
     for (int i = 0; i < n; i++) {
       idx[i] = i;
     }
-    Arrays.sort(idx, (a, b) -> xy[2 * a] != xy[2 * b] ? Double.compare(xy[2 * a], xy[2 * b])
-        : Double.compare(xy[2 * a + 1], xy[2 * b + 1]));
+    sortByXy(idx, xy);
     int[] hull = new int[2 * n + 1];
     int k = 0;
     for (int t = 0; t < n; t++) {
@@ -47,6 +44,46 @@ public final class MinAreaRect {
       out[2 * t + 1] = xy[2 * hull[t] + 1];
     }
     return out;
+  }
+
+  /**
+   * Sorts point indices by x, then y (stable: equal points keep their index order), as a boxed
+   * {@code Arrays.sort} with that comparator would, without boxing: a merge sort with insertion
+   * sort on short runs.
+   */
+  static void sortByXy(int[] idx, double[] xy) {
+    int[] tmp = idx.clone();
+    mergeSort(tmp, idx, 0, idx.length, xy);
+  }
+
+  /** Sorts src[from, to) into dst[from, to); src and dst hold the same values on entry. */
+  private static void mergeSort(int[] src, int[] dst, int from, int to, double[] xy) {
+    if (to - from <= 16) {
+      for (int i = from + 1; i < to; i++) {
+        int v = dst[i];
+        int j = i - 1;
+        while (j >= from && before(v, dst[j], xy)) {
+          dst[j + 1] = dst[j];
+          j--;
+        }
+        dst[j + 1] = v;
+      }
+      return;
+    }
+    int mid = (from + to) >>> 1;
+    mergeSort(dst, src, from, mid, xy);
+    mergeSort(dst, src, mid, to, xy);
+    for (int i = from, p = from, q = mid; i < to; i++) {
+      // take from the right run only when strictly before: keeps the sort stable
+      dst[i] = q >= to || (p < mid && !before(src[q], src[p], xy)) ? src[p++] : src[q++];
+    }
+  }
+
+  /** Whether point a sorts strictly before point b (x, then y). */
+  private static boolean before(int a, int b, double[] xy) {
+    double xa = xy[2 * a], xb = xy[2 * b];
+    int c = xa != xb ? Double.compare(xa, xb) : Double.compare(xy[2 * a + 1], xy[2 * b + 1]);
+    return c < 0;
   }
 
   private static double cross(double[] xy, int o, int a, int b) {

@@ -115,11 +115,15 @@ public final class SceneLifter {
     long valid = 0, hole = 0, nan = 0, inf = 0, range = 0;
     double lo = config.minDepthM(), hi = config.maxDepthM();
     for (float z : depth.metres()) {
-      if (z >= lo && z <= hi) {
-        valid++;
-      } else if (z == 0) {
-        hole++;
-      } else if (Float.isNaN(z)) {
+      // valid readings and holes alternate along object edges: counted without branching
+      boolean ok = z >= lo & z <= hi;
+      boolean zero = z == 0;
+      valid += ok ? 1 : 0;
+      hole += !ok & zero ? 1 : 0;
+      if (ok | zero) {
+        continue;
+      }
+      if (Float.isNaN(z)) {
         nan++;
       } else if (Float.isInfinite(z)) {
         inf++;
@@ -387,16 +391,16 @@ public final class SceneLifter {
   /** {u0, v0, u1, v1} of the set bits, or null when none is set. */
   static int[] maskBounds(byte[] mask, int w, int h) {
     int[] b = {Integer.MAX_VALUE, Integer.MAX_VALUE, -1, -1};
-    MaskBits.forEachSet(
-        mask,
-        w * h,
-        idx -> {
-          int u = idx % w, v = idx / w;
-          b[0] = Math.min(b[0], u);
-          b[1] = Math.min(b[1], v);
-          b[2] = Math.max(b[2], u);
-          b[3] = Math.max(b[3], v);
-        });
+    for (int v = 0; v < h; v++) {
+      int f = MaskBits.firstSet(mask, v * w, v * w + w);
+      if (f < 0) {
+        continue;
+      }
+      b[0] = Math.min(b[0], f - v * w);
+      b[1] = Math.min(b[1], v);
+      b[2] = Math.max(b[2], MaskBits.lastSet(mask, f, v * w + w) - v * w);
+      b[3] = v;
+    }
     return b[2] < 0 ? null : b;
   }
 
@@ -410,8 +414,9 @@ public final class SceneLifter {
     int step = Math.max(1, n / 501);
     double[] z = new double[(n + step - 1) / step];
     int m = 0;
-    for (int i = 0; i < n && m < z.length; i += step) {
-      z[m++] = frame.inverse(new double[] {cloud.x(i), cloud.y(i), cloud.z(i)})[2];
+    double[] r = frame.r(), t = frame.t();
+    for (int i = 0; i < n && m < z.length; i += step) { // the camera z of Frame.inverse, inlined
+      z[m++] = r[2] * (cloud.x(i) - t[0]) + r[5] * (cloud.y(i) - t[1]) + r[8] * (cloud.z(i) - t[2]);
     }
     double[] zz = Arrays.copyOf(z, m);
     Arrays.sort(zz);

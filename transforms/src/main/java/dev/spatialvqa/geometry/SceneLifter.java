@@ -115,15 +115,11 @@ public final class SceneLifter {
     long valid = 0, hole = 0, nan = 0, inf = 0, range = 0;
     double lo = config.minDepthM(), hi = config.maxDepthM();
     for (float z : depth.metres()) {
-      // valid readings and holes alternate along object edges: counted without branching
-      boolean ok = z >= lo & z <= hi;
-      boolean zero = z == 0;
-      valid += ok ? 1 : 0;
-      hole += !ok & zero ? 1 : 0;
-      if (ok | zero) {
-        continue;
-      }
-      if (Float.isNaN(z)) {
+      if (z >= lo && z <= hi) {
+        valid++;
+      } else if (z == 0) {
+        hole++;
+      } else if (Float.isNaN(z)) {
         nan++;
       } else if (Float.isInfinite(z)) {
         inf++;

@@ -60,8 +60,13 @@ final class CellGrid {
     cellCount = cells;
   }
 
+  /** floor(v / cell edge), clamped to the key range. */
   int cellOf(double v) {
-    long c = (long) Math.floor(v * inv);
+    double x = v * inv;
+    long c = (long) x; // truncation; equals Math.floor except below zero, corrected here (cheaper)
+    if (c > x && c != Long.MIN_VALUE) {
+      c--;
+    }
     return (int) Math.max(-OFFSET + 1, Math.min(OFFSET - 2, c));
   }
 

@@ -2,9 +2,9 @@ package dev.spatialvqa.geometry;
 
 /**
  * A voxel-hash index over {@link Points}: points are bucketed into cubic cells of a given edge
- * (open-addressing hash from packed cell coordinates to a cell, cells stored contiguously), so
- * that all points within a radius no larger than the cell edge are found in the 27 cells around a
- * query. Built once, read many times; not thread-safe.
+ * ({@link CellGrid}), so that all points within a radius no larger than the cell edge are found in
+ * the 27 cells around a query. The index keeps a copy of the coordinates in cell order, so a
+ * cell's points are read contiguously. Built once, read many times; not thread-safe.
  */
 public final class SpatialIndex {
   private final double cell;

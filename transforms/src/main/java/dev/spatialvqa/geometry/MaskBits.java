@@ -2,6 +2,10 @@ package dev.spatialvqa.geometry;
 
 /** Packed bit masks: row-major, one bit per pixel, LSB first within each byte. */
 public final class MaskBits {
+  /** Eight mask bytes as one long: byte j in bits 8j..8j+7, so bit order stays LSB first. */
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
   private MaskBits() {}
 
   public static byte[] allocate(int width, int height) {
@@ -39,6 +43,12 @@ public final class MaskBits {
         return i;
       }
     }
+    for (; i + 64 <= to; i += 64) { // masks are mostly empty: skip 64 bits at a time
+      long b = (long) LONGS.get(mask, i >>> 3);
+      if (b != 0) {
+        return i + Long.numberOfTrailingZeros(b);
+      }
+    }
     for (; i + 8 <= to; i += 8) {
       int b = mask[i >>> 3] & 0xff;
       if (b != 0) {
@@ -62,6 +72,12 @@ public final class MaskBits {
         return i;
       }
     }
+    for (; i - 64 >= from; i -= 64) {
+      long b = (long) LONGS.get(mask, (i - 64) >>> 3);
+      if (b != 0) {
+        return i - 64 + 63 - Long.numberOfLeadingZeros(b);
+      }
+    }
     for (; i - 8 >= from; i -= 8) {
       int b = mask[(i - 8) >>> 3] & 0xff;
       if (b != 0) {
@@ -79,8 +95,12 @@ public final class MaskBits {
 
   public static int count(byte[] mask) {
     int n = 0;
-    for (byte b : mask) {
-      n += Integer.bitCount(b & 0xff);
+    int b = 0;
+    for (; b + 8 <= mask.length; b += 8) {
+      n += Long.bitCount((long) LONGS.get(mask, b));
+    }
+    for (; b < mask.length; b++) {
+      n += Integer.bitCount(mask[b] & 0xff);
     }
     return n;
   }

@@ -112,6 +112,11 @@ class FastPathsMatchReferenceTest {
           }
         }
         assertArrayEquals(want, SceneLifter.maskBounds(m, w, h));
+        int bits = 0;
+        for (int idx = 0; idx < m.length * 8; idx++) {
+          bits += MaskBits.get(m, idx) ? 1 : 0;
+        }
+        assertEquals(bits, MaskBits.count(m));
         Random r = new Random(id.hashCode());
         for (int t = 0; t < 2000; t++) {
           int from = r.nextInt(w * h), to = Math.min(w * h, from + r.nextInt(3 * w));

@@ -52,8 +52,8 @@ import java.util.TreeMap;
  * </ol>
  *
  * <p>HF's Florence-2 generation config decodes with 3 beams; this is greedy (one decoder pass per
- * token for the batch). The cache travels through Java arrays between steps (copied in and out of
- * ONNX Runtime each step). Counts ({@link #drainCounts}): {@code regions.florence2.truncated} (no
+ * token for the batch). The KV cache stays in ONNX Runtime tensors between steps (never copied
+ * to Java); only each step's logits are. Counts ({@link #drainCounts}): {@code regions.florence2.truncated} (no
  * {@code </s>} within {@code max_new_tokens}) and the parser's problems as
  * {@code regions.florence2.<name>}. Not thread-safe.
  */
@@ -83,15 +83,24 @@ public final class Florence2Captioner implements RegionProposer {
   private final Predictor<List<In>, Out> embed;
   private final Predictor<List<In>, Out> encoder;
   private final Predictor<List<In>, Out> decoder;
-  private final Predictor<List<In>, Map<String, Out>> decoderWithCache;
-  private final Predictor<List<In>, Map<String, Out>> withPast;
+  private final Predictor<Step, StepOut> decoderWithCache;
+  private final Predictor<Step, StepOut> withPast;
   private final HuggingFaceTokenizer tokenizer;
   private final RegionsSettings settings;
   private final long[] promptIds;
   private final Map<String, Long> counts = new TreeMap<>();
 
-  /** A named input tensor: {@code float[]} or {@code long[]} data. */
+  /**
+   * A named input tensor: {@code float[]} or {@code long[]} data, or an {@link NDArray} returned by
+   * an earlier call (a cache tensor, fed as is; {@code shape} is then ignored).
+   */
   record In(String name, Object data, long[] shape) {}
+
+  /** A decoder call: its inputs, and the manager that keeps the returned cache tensors. */
+  record Step(List<In> inputs, NDManager keep) {}
+
+  /** A decoder call's logits (copied out) and cache tensors (left in ONNX Runtime, owned by the step's manager). */
+  record StepOut(Out logits, Map<String, NDArray> cache) {}
 
   /** One float output. */
   record Out(float[] data, long[] shape) {}
@@ -193,8 +202,8 @@ public final class Florence2Captioner implements RegionProposer {
           step.add(KvCacheLayout.present(i, part));
         }
       }
-      this.decoderWithCache = decoderLease.newPredictor(new RunAll(first));
-      this.withPast = withPastLease.newPredictor(new RunAll(step));
+      this.decoderWithCache = decoderLease.newPredictor(new RunCached(first));
+      this.withPast = withPastLease.newPredictor(new RunCached(step));
     } else {
       this.decoderWithCache = null;
       this.withPast = null;
@@ -352,61 +361,64 @@ public final class Florence2Captioner implements RegionProposer {
 
   /**
    * The first step runs the no-past decoder over {@code </s><s>} and keeps its {@code present.*};
-   * every later step feeds the with-past decoder the new token and the cache. Returns the final
-   * length.
+   * every later step feeds the with-past decoder the new token and the cache. The cache stays in
+   * ONNX Runtime tensors (never copied to Java): the cross-attention part from the first step for
+   * the whole decode, the self-attention part replaced (and the old one freed) each step. Returns
+   * the final length.
    */
   private int decodeCached(long[][] seq, boolean[] done, int[] ended, Out e0, Out enc, long[] mask,
       int n, int s, int h, int maxLen) throws TranslateException {
-    Map<String, Out> r = decoderLease.predict(decoderWithCache, List.of(
-        new In("encoder_attention_mask", mask, new long[] {n, s}),
-        new In("encoder_hidden_states", enc.data, new long[] {n, s, h}),
-        new In("inputs_embeds", e0.data, new long[] {n, 2, h})));
-    int len = 2;
-    Map<String, Out> past = new java.util.LinkedHashMap<>();
-    for (int i = 0; i < cache.layers(); i++) {
-      for (String part : KvCacheLayout.PARTS) {
-        boolean self = part.startsWith("decoder");
-        Out p = r.get(KvCacheLayout.present(i, part));
-        expectCache(p, n, self ? len : s, "florence2_decoder", KvCacheLayout.present(i, part));
-        past.put(KvCacheLayout.past(i, part), p);
-      }
-    }
-    Out logits = r.get("logits");
-    expectRank(logits, 3, n, "logits");
-    if (logits.shape[1] != len) {
-      throw new IllegalStateException("florence2_decoder returned logits " + Arrays.toString(logits.shape)
-          + " for " + len + " positions");
-    }
-    int pos = len - 1;
-    while (true) {
-      long[] next = pick(seq, len, done, ended, logits, pos);
-      len++;
-      if (allDone(done) || len == maxLen) {
-        return len;
-      }
-      Out e = embed(next, n, 1, h);
-      List<In> in = new ArrayList<>();
-      in.add(new In("encoder_attention_mask", mask, new long[] {n, s}));
-      if (withPastTakesEncoderStates) {
-        in.add(new In("encoder_hidden_states", enc.data, new long[] {n, s, h}));
-      }
-      in.add(new In("inputs_embeds", e.data, new long[] {n, 1, h}));
-      past.forEach((name, p) -> in.add(new In(name, p.data, p.shape)));
-      r = withPastLease.predict(withPast, in);
-      logits = r.get("logits");
-      expectRank(logits, 3, n, "logits");
-      if (logits.shape[1] != 1) {
-        throw new IllegalStateException("florence2_decoder_with_past returned logits "
-            + Arrays.toString(logits.shape) + " for one new position");
-      }
+    try (NDManager keep = NDManager.newBaseManager(ai.djl.engine.Engine.getEngine("OnnxRuntime").getEngineName())) {
+      StepOut r = decoderLease.predict(decoderWithCache, new Step(List.of(
+          new In("encoder_attention_mask", mask, new long[] {n, s}),
+          new In("encoder_hidden_states", enc.data, new long[] {n, s, h}),
+          new In("inputs_embeds", e0.data, new long[] {n, 2, h})), keep));
+      int len = 2;
+      Map<String, NDArray> past = new java.util.LinkedHashMap<>();
       for (int i = 0; i < cache.layers(); i++) {
-        for (String part : KvCacheLayout.PARTS.subList(0, 2)) {
-          Out p = r.get(KvCacheLayout.present(i, part));
-          expectCache(p, n, len, "florence2_decoder_with_past", KvCacheLayout.present(i, part));
+        for (String part : KvCacheLayout.PARTS) {
+          NDArray p = r.cache().get(KvCacheLayout.present(i, part));
+          expectCache(p, n, part.startsWith("decoder") ? len : s, "florence2_decoder", KvCacheLayout.present(i, part));
           past.put(KvCacheLayout.past(i, part), p);
         }
       }
-      pos = 0; // the one new position, sequence index len - 1
+      Out logits = r.logits();
+      expectRank(logits, 3, n, "logits");
+      if (logits.shape[1] != len) {
+        throw new IllegalStateException("florence2_decoder returned logits " + Arrays.toString(logits.shape)
+            + " for " + len + " positions");
+      }
+      int pos = len - 1;
+      while (true) {
+        long[] next = pick(seq, len, done, ended, logits, pos);
+        len++;
+        if (allDone(done) || len == maxLen) {
+          return len;
+        }
+        Out e = embed(next, n, 1, h);
+        List<In> in = new ArrayList<>();
+        in.add(new In("encoder_attention_mask", mask, new long[] {n, s}));
+        if (withPastTakesEncoderStates) {
+          in.add(new In("encoder_hidden_states", enc.data, new long[] {n, s, h}));
+        }
+        in.add(new In("inputs_embeds", e.data, new long[] {n, 1, h}));
+        past.forEach((name, p) -> in.add(new In(name, p, null)));
+        r = withPastLease.predict(withPast, new Step(in, keep));
+        logits = r.logits();
+        expectRank(logits, 3, n, "logits");
+        if (logits.shape[1] != 1) {
+          throw new IllegalStateException("florence2_decoder_with_past returned logits "
+              + Arrays.toString(logits.shape) + " for one new position");
+        }
+        for (int i = 0; i < cache.layers(); i++) {
+          for (String part : KvCacheLayout.PARTS.subList(0, 2)) {
+            NDArray p = r.cache().get(KvCacheLayout.present(i, part));
+            expectCache(p, n, len, "florence2_decoder_with_past", KvCacheLayout.present(i, part));
+            past.put(KvCacheLayout.past(i, part), p).close();
+          }
+        }
+        pos = 0; // the one new position, sequence index len - 1
+      }
     }
   }
 
@@ -462,11 +474,11 @@ public final class Florence2Captioner implements RegionProposer {
   }
 
   /** A cache tensor must be [n, heads, length, head size] with this layout's fixed sizes. */
-  private void expectCache(Out p, int n, int length, String role, String name) {
+  private void expectCache(NDArray p, int n, int length, String role, String name) {
     if (p == null) {
       throw new IllegalStateException(role + " returned no " + name);
     }
-    long[] sh = p.shape;
+    long[] sh = p.getShape().getShape();
     if (sh.length != 4 || sh[0] != n || sh[2] != length
         || (cache.heads() >= 0 && sh[1] != cache.heads()) || (cache.headDim() >= 0 && sh[3] != cache.headDim())) {
       throw new IllegalStateException(role + " returned " + name + " " + Arrays.toString(sh) + ", expected ["
@@ -544,40 +556,63 @@ public final class Florence2Captioner implements RegionProposer {
     }
   }
 
+  /**
+   * The inputs as named arrays; arrays kept from earlier calls go last, since DJL's ONNX Runtime
+   * block attaches the outputs to the first input's manager, which must be this call's.
+   */
   private static NDList toNd(TranslatorContext ctx, List<In> inputs) {
     NDManager m = ctx.getNDManager();
     NDList list = new NDList();
     for (In in : inputs) {
+      if (in.data() instanceof NDArray) {
+        continue;
+      }
       NDArray a = in.data() instanceof float[] f
           ? m.create(f, new Shape(in.shape()))
           : m.create((long[]) in.data(), new Shape(in.shape()));
       a.setName(in.name());
       list.add(a);
     }
+    if (list.isEmpty()) {
+      throw new IllegalArgumentException("a model call needs at least one new input");
+    }
+    for (In in : inputs) {
+      if (in.data() instanceof NDArray kept) {
+        kept.setName(in.name());
+        list.add(kept);
+      }
+    }
     return list;
   }
 
-  /** Feeds named tensors and reads several float outputs by name. */
-  private static final class RunAll implements NoBatchifyTranslator<List<In>, Map<String, Out>> {
-    private final List<String> outputs;
+  /**
+   * Feeds a {@link Step} and returns the logits as floats and the named cache outputs as arrays
+   * moved to the step's manager (they outlive the call).
+   */
+  private static final class RunCached implements NoBatchifyTranslator<Step, StepOut> {
+    private final List<String> cacheOutputs;
 
-    RunAll(List<String> outputs) {
-      this.outputs = List.copyOf(outputs);
+    RunCached(List<String> outputs) {
+      this.cacheOutputs = outputs.stream().filter(o -> !o.equals("logits")).toList();
     }
 
     @Override
-    public NDList processInput(TranslatorContext ctx, List<In> inputs) {
-      return toNd(ctx, inputs);
+    public NDList processInput(TranslatorContext ctx, Step step) {
+      ctx.setAttachment("keep", step.keep());
+      return toNd(ctx, step.inputs());
     }
 
     @Override
-    public Map<String, Out> processOutput(TranslatorContext ctx, NDList list) {
-      Map<String, Out> out = new java.util.HashMap<>();
-      for (String name : outputs) {
+    public StepOut processOutput(TranslatorContext ctx, NDList list) {
+      NDManager keep = (NDManager) ctx.getAttachment("keep");
+      NDArray logits = Outputs.named(list, "logits");
+      Map<String, NDArray> cache = new java.util.HashMap<>();
+      for (String name : cacheOutputs) {
         NDArray a = Outputs.named(list, name);
-        out.put(name, new Out(a.toFloatArray(), a.getShape().getShape()));
+        a.attach(keep);
+        cache.put(name, a);
       }
-      return out;
+      return new StepOut(new Out(logits.toFloatArray(), logits.getShape().getShape()), cache);
     }
   }
 

@@ -389,6 +389,7 @@ public final class Florence2Captioner implements RegionProposer {
             + " for " + len + " positions");
       }
       int pos = len - 1;
+      NDArray encStates = null; // made once, if the with-past decoder takes it
       while (true) {
         long[] next = pick(seq, len, done, ended, logits, pos);
         len++;
@@ -399,7 +400,10 @@ public final class Florence2Captioner implements RegionProposer {
         List<In> in = new ArrayList<>();
         in.add(new In("encoder_attention_mask", mask, new long[] {n, s}));
         if (withPastTakesEncoderStates) {
-          in.add(new In("encoder_hidden_states", enc.data, new long[] {n, s, h}));
+          if (encStates == null) {
+            encStates = keep.create(enc.data, new Shape(n, s, h));
+          }
+          in.add(new In("encoder_hidden_states", encStates, null));
         }
         in.add(new In("inputs_embeds", e.data, new long[] {n, 1, h}));
         past.forEach((name, p) -> in.add(new In(name, p, null)));

@@ -53,7 +53,8 @@ public final class PerceptionTestModels {
 
   /**
    * As {@link #florence2ConfigJson(Path, int)}; {@code kvCache} configures the decoder pair with a
-   * KV cache ({@code florence2_decoder} returning the cache + {@code florence2_decoder_with_past}).
+   * KV cache ({@code florence2_decoder} returning the cache + {@code florence2_decoder_with_past},
+   * the variant that also takes {@code encoder_hidden_states}).
    */
   public static String florence2ConfigJson(Path dir, int maxNewTokens, boolean kvCache) throws Exception {
     Path tok = Florence2TestModels.tokenizer(dir);
@@ -64,7 +65,7 @@ public final class PerceptionTestModels {
     sb.append(entry("florence2_encoder", Florence2TestModels.encoder(dir), null)).append(',');
     if (kvCache) {
       sb.append(entry("florence2_decoder", Florence2TestModels.decoderWithPresents(dir), null)).append(',');
-      sb.append(entry("florence2_decoder_with_past", Florence2TestModels.decoderWithPast(dir, false), null)).append(',');
+      sb.append(entry("florence2_decoder_with_past", Florence2TestModels.decoderWithPast(dir, false, true), null)).append(',');
     } else {
       sb.append(entry("florence2_decoder", Florence2TestModels.decoder(dir, false), null)).append(',');
     }

@@ -229,9 +229,23 @@ public final class Florence2TestModels {
    * out one cache input (a broken export).
    */
   public static Path decoderWithPast(Path dir, boolean dropLayer1EncoderValue) throws IOException {
+    return decoderWithPast(dir, dropLayer1EncoderValue, false);
+  }
+
+  /**
+   * As {@link #decoderWithPast(Path, boolean)}; {@code encoderStates} also declares an
+   * {@code encoder_hidden_states} [N,S,4] input (as some exports keep), which the logits then
+   * depend on only through its shape being accepted.
+   */
+  public static Path decoderWithPast(Path dir, boolean dropLayer1EncoderValue, boolean encoderStates)
+      throws IOException {
     OnnxGraph g = OnnxGraph.create()
         .input("encoder_attention_mask", OnnxGraph.INT64, -1, -1)
         .input("inputs_embeds", OnnxGraph.FLOAT, -1, -1, -1);
+    if (encoderStates) {
+      g.input("encoder_hidden_states", OnnxGraph.FLOAT, -1, -1, HIDDEN)
+          .node("Identity", "encoder_hidden_states", "unused_states");
+    }
     for (int l = 0; l < LAYERS; l++) {
       for (String part : PARTS) {
         if (!(dropLayer1EncoderValue && l == 1 && part.equals("encoder.value"))) {
@@ -316,8 +330,8 @@ public final class Florence2TestModels {
         .node("Mul", new String[] {"lg", "ok2"}, new String[] {"lgo"})
         .node("Unsqueeze", new String[] {"lgo", "ax1"}, new String[] {"logits"})
         .output("logits", OnnxGraph.FLOAT, -1, -1, VOCAB)
-        .write(dir.resolve(dropLayer1EncoderValue ? "florence2_decoder_with_past_broken.onnx"
-            : "florence2_decoder_with_past.onnx"));
+        .write(dir.resolve("florence2_decoder_with_past" + (dropLayer1EncoderValue ? "_broken" : "")
+            + (encoderStates ? "_states" : "") + ".onnx"));
   }
 
   /** The script rows: [2 * ROWS, VOCAB], other images' rows first. */

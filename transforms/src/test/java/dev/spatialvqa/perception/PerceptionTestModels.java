@@ -65,7 +65,8 @@ public final class PerceptionTestModels {
     sb.append(entry("florence2_encoder", Florence2TestModels.encoder(dir), null)).append(',');
     if (kvCache) {
       sb.append(entry("florence2_decoder", Florence2TestModels.decoderWithPresents(dir), null)).append(',');
-      sb.append(entry("florence2_decoder_with_past", Florence2TestModels.decoderWithPast(dir, false, true), null)).append(',');
+      Path withPast = Florence2TestModels.decoderWithPast(dir, false, true, Florence2TestModels.SCRIPT);
+      sb.append(entry("florence2_decoder_with_past", withPast, null)).append(',');
     } else {
       sb.append(entry("florence2_decoder", Florence2TestModels.decoder(dir, false), null)).append(',');
     }

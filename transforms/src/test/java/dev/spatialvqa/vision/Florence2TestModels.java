@@ -68,6 +68,15 @@ public final class Florence2TestModels {
   public static final int[][] OTHER_SCRIPT = {
       {4}, {8}, {loc(10)}, {loc(20)}, {loc(30)}, {loc(40)}, {2}};
 
+  /**
+   * What the scripted decoders emit: row {@code r} of {@code red} / {@code other} at position
+   * {@code r} ({@code </s>} past the end), over {@code rows} positions.
+   */
+  public record Script(int rows, int[][] red, int[][] other) {}
+
+  /** {@link #RED_SCRIPT} and {@link #OTHER_SCRIPT} over {@link #ROWS} positions. */
+  public static final Script SCRIPT = new Script(ROWS, RED_SCRIPT, OTHER_SCRIPT);
+
   private Florence2TestModels() {}
 
   public static int loc(int bin) {
@@ -186,7 +195,7 @@ public final class Florence2TestModels {
       g.input("use_cache_branch", OnnxGraph.BOOL, 1)
           .input("past_key_values.0.decoder.key", OnnxGraph.FLOAT, -1, 12, -1, 64);
     }
-    return scripted(g).write(dir.resolve(withPast ? "florence2_decoder_merged.onnx" : "florence2_decoder.onnx"));
+    return scripted(g, SCRIPT).write(dir.resolve(withPast ? "florence2_decoder_merged.onnx" : "florence2_decoder.onnx"));
   }
 
   /**
@@ -195,11 +204,16 @@ public final class Florence2TestModels {
    * {@code present.i.encoder.*} [N,2,S,2] for {@link #LAYERS} layers.
    */
   public static Path decoderWithPresents(Path dir) throws IOException {
+    return decoderWithPresents(dir, SCRIPT);
+  }
+
+  /** As {@link #decoderWithPresents(Path)} with another script. */
+  public static Path decoderWithPresents(Path dir, Script script) throws IOException {
     OnnxGraph g = OnnxGraph.create()
         .input("encoder_attention_mask", OnnxGraph.INT64, -1, -1)
         .input("encoder_hidden_states", OnnxGraph.FLOAT, -1, -1, -1)
         .input("inputs_embeds", OnnxGraph.FLOAT, -1, -1, -1);
-    scripted(g).longs("heads_shape", new long[] {0, 0, HEADS, HEAD_DIM}, 4).floats("zero_k", new float[] {0f});
+    scripted(g, script).longs("heads_shape", new long[] {0, 0, HEADS, HEAD_DIM}, 4).floats("zero_k", new float[] {0f});
     for (int l = 0; l < LAYERS; l++) {
       for (int k = 0; k < 4; k++) {
         int part = l * 2 + (k % 2);
@@ -229,7 +243,7 @@ public final class Florence2TestModels {
    * out one cache input (a broken export).
    */
   public static Path decoderWithPast(Path dir, boolean dropLayer1EncoderValue) throws IOException {
-    return decoderWithPast(dir, dropLayer1EncoderValue, false);
+    return decoderWithPast(dir, dropLayer1EncoderValue, false, SCRIPT);
   }
 
   /**
@@ -237,8 +251,8 @@ public final class Florence2TestModels {
    * {@code encoder_hidden_states} [N,S,4] input (as some exports keep), which the logits then
    * depend on only through its shape being accepted.
    */
-  public static Path decoderWithPast(Path dir, boolean dropLayer1EncoderValue, boolean encoderStates)
-      throws IOException {
+  public static Path decoderWithPast(
+      Path dir, boolean dropLayer1EncoderValue, boolean encoderStates, Script script) throws IOException {
     OnnxGraph g = OnnxGraph.create()
         .input("encoder_attention_mask", OnnxGraph.INT64, -1, -1)
         .input("inputs_embeds", OnnxGraph.FLOAT, -1, -1, -1);
@@ -254,16 +268,16 @@ public final class Florence2TestModels {
       }
     }
     float per = HEADS * HEAD_DIM;
-    g.floats("table", table(), 2 * ROWS, VOCAB)
+    g.floats("table", table(script), 2 * script.rows(), VOCAB)
         .longs("heads_shape", new long[] {0, 0, HEADS, HEAD_DIM}, 4)
         .longs("axes123", new long[] {1, 2, 3}, 3)
         .longs("s0", new long[] {0, 0, 0}, 3)
         .longs("e1", new long[] {1, 1, 1}, 3)
         .longs("flat", new long[] {-1}, 1)
         .longs("ax1", new long[] {1}, 1)
-        .longs("rows", new long[] {ROWS})
+        .longs("rows", new long[] {script.rows()})
         .longs("zero_l", new long[] {0})
-        .longs("last_row", new long[] {ROWS - 1})
+        .longs("last_row", new long[] {script.rows() - 1})
         .floats("zero_f", new float[] {0f})
         .floats("one_f", new float[] {1f})
         .floats("half", new float[] {0.5f})
@@ -334,16 +348,17 @@ public final class Florence2TestModels {
             + (encoderStates ? "_states" : "") + ".onnx"));
   }
 
-  /** The script rows: [2 * ROWS, VOCAB], other images' rows first. */
-  static float[] table() {
-    float[] table = new float[2 * ROWS * VOCAB];
-    int[][][] scripts = {OTHER_SCRIPT, RED_SCRIPT};
+  /** The script rows: [2 * rows, VOCAB], other images' rows first. */
+  static float[] table(Script script) {
+    int rows = script.rows();
+    float[] table = new float[2 * rows * VOCAB];
+    int[][][] scripts = {script.other(), script.red()};
     for (int c = 0; c < 2; c++) {
-      for (int r = 0; r < ROWS; r++) {
+      for (int r = 0; r < rows; r++) {
         int[] tok = r < scripts[c].length ? scripts[c][r] : new int[] {2};
-        table[(c * ROWS + r) * VOCAB + tok[0]] = 10f;
+        table[(c * rows + r) * VOCAB + tok[0]] = 10f;
         if (tok.length > 1) {
-          table[(c * ROWS + r) * VOCAB + tok[1]] = 5f;
+          table[(c * rows + r) * VOCAB + tok[1]] = 5f;
         }
       }
     }
@@ -351,9 +366,9 @@ public final class Florence2TestModels {
   }
 
   /** Adds the scripted logits (row = position, red or other from the encoder) to a decoder graph. */
-  private static OnnxGraph scripted(OnnxGraph g) {
+  private static OnnxGraph scripted(OnnxGraph g, Script script) {
     return g
-        .floats("table", table(), 2, ROWS, VOCAB)
+        .floats("table", table(script), 2, script.rows(), VOCAB)
         .longs("one_idx", new long[] {1})
         .longs("zero_l", new long[] {0})
         .longs("one_l", new long[] {1})

@@ -54,7 +54,8 @@ public final class MissingModels {
     sb.append("}}}. Roles: clip_vision + clip_text (scene filter; disable with --sceneFilter=false),"
         + " depth (metric depth), detector (regions; or with \"regions\": {\"kind\": \"florence2\"}:"
         + " florence2_vision_encoder + florence2_embed_tokens (with tokenizer) + florence2_encoder"
-        + " + florence2_decoder), sam_encoder + sam_decoder (optional masks)."
+        + " + florence2_decoder, optionally florence2_decoder_with_past for a KV cache),"
+        + " sam_encoder + sam_decoder (optional masks)."
         + " The README's 'Perception models' section shows how to export each model to ONNX.");
     return sb.toString();
   }

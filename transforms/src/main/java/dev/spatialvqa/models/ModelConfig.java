@@ -43,7 +43,8 @@ import java.util.Optional;
  * <p>{@code regions.kind} picks the region proposer: {@code detector} (OWLv2 with the
  * {@code detector} vocabulary, role {@code detector}) or {@code florence2} (Florence-2 region
  * captions, roles {@code florence2_vision_encoder}, {@code florence2_embed_tokens} with the
- * tokenizer, {@code florence2_encoder}, {@code florence2_decoder}).
+ * tokenizer, {@code florence2_encoder}, {@code florence2_decoder}; optionally
+ * {@code florence2_decoder_with_past} for decoding with a KV cache).
  */
 public record ModelConfig(
     Map<ModelRole, ModelSpec> models,
@@ -244,14 +245,26 @@ public record ModelConfig(
             ModelRole.FLORENCE2_VISION_ENCODER,
             ModelRole.FLORENCE2_EMBED_TOKENS,
             ModelRole.FLORENCE2_ENCODER,
-            ModelRole.FLORENCE2_DECODER));
+            ModelRole.FLORENCE2_DECODER),
+        List.of(ModelRole.FLORENCE2_DECODER_WITH_PAST));
 
     private final String key;
     private final List<ModelRole> roles;
+    private final List<ModelRole> optionalRoles;
 
     RegionsKind(String key, List<ModelRole> roles) {
+      this(key, roles, List.of());
+    }
+
+    RegionsKind(String key, List<ModelRole> roles, List<ModelRole> optionalRoles) {
       this.key = key;
       this.roles = roles;
+      this.optionalRoles = optionalRoles;
+    }
+
+    /** Roles this proposer uses when configured (Florence-2: the KV-cache decoder). */
+    public List<ModelRole> optionalRoles() {
+      return optionalRoles;
     }
 
     public String key() {

@@ -97,8 +97,10 @@ public enum ModelRole {
           List.of(of("inputs_embeds", "float32", -1, -1, -1), of("attention_mask", "int64", -1, -1)),
           List.of(of("last_hidden_state", "float32", -1, -1, -1)))),
   /**
-   * Florence-2 BART decoder without KV cache ({@code decoder_model.onnx}, not the merged or
-   * with-past variants): the whole decoded prefix in, logits for every position out.
+   * Florence-2 BART decoder without KV cache inputs ({@code decoder_model.onnx}, not the merged or
+   * with-past variants): the whole decoded prefix in, logits for every position out. With
+   * {@link #FLORENCE2_DECODER_WITH_PAST} it runs the first step only and must also return the
+   * cache ({@code present.i.decoder.*}, {@code present.i.encoder.*}, as the public export does).
    */
   FLORENCE2_DECODER(
       "florence2_decoder",
@@ -107,6 +109,21 @@ public enum ModelRole {
           List.of(
               of("encoder_attention_mask", "int64", -1, -1),
               of("encoder_hidden_states", "float32", -1, -1, -1),
+              of("inputs_embeds", "float32", -1, -1, -1)),
+          List.of(of("logits", "float32", -1, -1, -1)))),
+  /**
+   * Optional: Florence-2 BART decoder with KV cache ({@code decoder_with_past_model.onnx}): the new
+   * token's embedding, the encoder mask and {@code past_key_values.i.{decoder,encoder}.{key,value}}
+   * for every layer (see {@link KvCacheLayout}; layers, heads and head size are read from the
+   * model) in, the new position's logits and {@code present.i.decoder.*} out. An
+   * {@code encoder_hidden_states} input is fed when the export declares it.
+   */
+  FLORENCE2_DECODER_WITH_PAST(
+      "florence2_decoder_with_past",
+      false,
+      ModelContract.of(
+          List.of(
+              of("encoder_attention_mask", "int64", -1, -1),
               of("inputs_embeds", "float32", -1, -1, -1)),
           List.of(of("logits", "float32", -1, -1, -1)))),
   /** Not a perception role: a model with its own contract (benchmarks); not valid in configs. */
@@ -135,16 +152,54 @@ public enum ModelRole {
     return contract;
   }
 
+  /** The optional {@code encoder_hidden_states} input of {@link #FLORENCE2_DECODER_WITH_PAST}. */
+  public static final TensorSpec ENCODER_HIDDEN_STATES = of("encoder_hidden_states", "float32", -1, -1, -1);
+
+  /**
+   * Every way a model's signature differs from {@code contract} (this role's, for perception
+   * roles); for {@link #FLORENCE2_DECODER_WITH_PAST} the cache inputs and outputs are checked by
+   * {@link KvCacheLayout#read} and {@code encoder_hidden_states} is optional.
+   */
+  public List<String> differences(
+      ModelContract contract, java.util.Map<String, TensorSpec> inputs, java.util.Map<String, TensorSpec> outputs) {
+    if (this != FLORENCE2_DECODER_WITH_PAST) {
+      return contract.differences(inputs, outputs);
+    }
+    java.util.Map<String, TensorSpec> plain = new java.util.LinkedHashMap<>(inputs);
+    plain.keySet().removeIf(KvCacheLayout::isPastInput);
+    TensorSpec ehs = plain.remove(ENCODER_HIDDEN_STATES.name());
+    List<String> diffs = new java.util.ArrayList<>(contract.differences(plain, outputs));
+    if (ehs != null && ENCODER_HIDDEN_STATES.mismatch(ehs) != null) {
+      diffs.add("input " + ENCODER_HIDDEN_STATES.mismatch(ehs));
+    }
+    if (!inputs.containsKey("use_cache_branch")) {
+      diffs.addAll(KvCacheLayout.read(inputs, outputs).differences());
+    }
+    return diffs;
+  }
+
   /**
    * Advice for a model whose inputs break this role's contract in a recognisable way (a merged or
-   * with-past decoder given as {@code florence2_decoder}), or null.
+   * with-past decoder given as {@code florence2_decoder}, a merged or no-past decoder given as
+   * {@code florence2_decoder_with_past}), or null.
    */
   public String advice(java.util.Map<String, TensorSpec> actualInputs) {
-    if (this == FLORENCE2_DECODER
-        && actualInputs.keySet().stream().anyMatch(n -> n.equals("use_cache_branch") || n.startsWith("past_key_values"))) {
-      return "this is a decoder with KV-cache inputs (decoder_model_merged.onnx or"
-          + " decoder_with_past_model.onnx: use_cache_branch / past_key_values.*); the florence2_decoder"
-          + " role needs the export's decoder_model.onnx, which takes the whole prefix and no cache";
+    boolean merged = actualInputs.containsKey("use_cache_branch");
+    boolean past = actualInputs.keySet().stream().anyMatch(KvCacheLayout::isPastInput);
+    String mergedAdvice = "this is the merged decoder (decoder_model_merged.onnx: use_cache_branch),"
+        + " which is not supported; use the export's decoder_model.onnx as florence2_decoder and, for the"
+        + " KV cache, its decoder_with_past_model.onnx as florence2_decoder_with_past";
+    if (this == FLORENCE2_DECODER && (merged || past)) {
+      return merged ? mergedAdvice
+          : "this is a decoder with KV-cache inputs (decoder_with_past_model.onnx: past_key_values.*);"
+              + " it belongs in the florence2_decoder_with_past role, the florence2_decoder role needs the"
+              + " export's decoder_model.onnx, which takes the whole prefix and no cache";
+    }
+    if (this == FLORENCE2_DECODER_WITH_PAST && (merged || !past)) {
+      return merged ? mergedAdvice
+          : "this decoder has no past_key_values.* inputs (decoder_model.onnx?); it belongs in the"
+              + " florence2_decoder role, florence2_decoder_with_past needs the export's"
+              + " decoder_with_past_model.onnx";
     }
     return null;
   }

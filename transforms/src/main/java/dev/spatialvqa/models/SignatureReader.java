@@ -45,7 +45,7 @@ public final class SignatureReader {
    */
   public static Signature check(ModelSpec spec, Path onnx) {
     Signature sig = read(onnx);
-    List<String> diffs = spec.contract().differences(sig.inputs(), sig.outputs());
+    List<String> diffs = spec.role().differences(spec.contract(), sig.inputs(), sig.outputs());
     if (!diffs.isEmpty()) {
       String advice = spec.role().advice(sig.inputs());
       throw new ModelException(

@@ -154,7 +154,13 @@ public final class Perceiver implements AutoCloseable {
           for (ModelRole r : cfg.regions().kind().roles()) {
             leases.add(pool.lease(cfg.model(r).orElseThrow(), resolver));
           }
-          return new Florence2Captioner(leases.get(0), leases.get(1), leases.get(2), leases.get(3), cfg.regions());
+          ModelPool.Lease withPast = null;
+          if (cfg.model(ModelRole.FLORENCE2_DECODER_WITH_PAST).isPresent()) {
+            withPast = pool.lease(cfg.model(ModelRole.FLORENCE2_DECODER_WITH_PAST).get(), resolver);
+            leases.add(withPast);
+          }
+          return new Florence2Captioner(
+              leases.get(0), leases.get(1), leases.get(2), leases.get(3), withPast, cfg.regions());
         } catch (RuntimeException e) {
           leases.forEach(ModelPool.Lease::close);
           throw e;

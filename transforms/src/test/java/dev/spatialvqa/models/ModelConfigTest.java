@@ -119,4 +119,46 @@ class ModelConfigTest {
     assertEquals(List.of(), ModelRole.FLORENCE2_DECODER.contract().differences(merged, outs));
     assertEquals(null, ModelRole.FLORENCE2_DECODER.advice(merged));
   }
+
+  /** The onnx-community Florence-2-base export's with-past decoder: 6 layers of 12 heads of 64. */
+  @Test
+  void theWithPastDecoderCacheLayoutIsReadFromItsInputs() {
+    java.util.Map<String, TensorSpec> in = new java.util.LinkedHashMap<>();
+    java.util.Map<String, TensorSpec> out = new java.util.LinkedHashMap<>();
+    in.put("encoder_attention_mask", TensorSpec.of("encoder_attention_mask", "int64", -1, -1));
+    in.put("inputs_embeds", TensorSpec.of("inputs_embeds", "float32", -1, -1, 768));
+    out.put("logits", TensorSpec.of("logits", "float32", -1, -1, 51289));
+    for (int i = 0; i < 6; i++) {
+      for (String part : KvCacheLayout.PARTS) {
+        String name = KvCacheLayout.past(i, part);
+        in.put(name, TensorSpec.of(name, "float32", -1, 12, -1, 64));
+      }
+      for (String part : KvCacheLayout.PARTS.subList(0, 2)) {
+        String name = KvCacheLayout.present(i, part);
+        out.put(name, TensorSpec.of(name, "float32", -1, 12, -1, 64));
+      }
+    }
+    ModelRole wp = ModelRole.FLORENCE2_DECODER_WITH_PAST;
+    assertEquals(new KvCacheLayout(6, 12, 64), KvCacheLayout.read(in, out).layout());
+    assertEquals(List.of(), wp.differences(wp.contract(), in, out));
+    assertEquals(null, wp.advice(in));
+    in.put("encoder_hidden_states", TensorSpec.of("encoder_hidden_states", "float32", -1, -1, 768));
+    assertEquals(List.of(), wp.differences(wp.contract(), in, out), "encoder_hidden_states is optional");
+
+    // the no-past decoder_model.onnx must return all 24 presents for the cached path
+    java.util.Map<String, TensorSpec> decoderOut = new java.util.LinkedHashMap<>(out);
+    assertEquals(12, new KvCacheLayout(6, 12, 64).missingPresents(decoderOut).size());
+
+    in.put("past_key_values.3.encoder.value", TensorSpec.of("past_key_values.3.encoder.value", "float32", -1, 16, -1, 64));
+    in.remove("past_key_values.5.decoder.key");
+    out.remove("present.2.decoder.value");
+    List<String> diffs = wp.differences(wp.contract(), in, out);
+    assertEquals(3, diffs.size(), diffs.toString());
+    assertTrue(diffs.get(0).contains("missing output present.2.decoder.value"), diffs.toString());
+    assertTrue(diffs.get(1).contains("heads (axis 1) 16 differs"), diffs.toString());
+    assertTrue(diffs.get(2).contains("missing input past_key_values.5.decoder.key"), diffs.toString());
+
+    assertEquals(List.of(ModelRole.FLORENCE2_DECODER_WITH_PAST), ModelConfig.RegionsKind.FLORENCE2.optionalRoles());
+    assertEquals(ModelRole.FLORENCE2_DECODER_WITH_PAST, ModelRole.fromKey("florence2_decoder_with_past"));
+  }
 }

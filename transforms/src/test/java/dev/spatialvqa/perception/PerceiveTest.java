@@ -147,8 +147,9 @@ class PerceiveTest {
 
   @Test
   void florence2RegionsCarryFreeTextCaptionsIntoObjectsWithMasks(TestPipeline p) throws Exception {
-    // max_new_tokens 19: the red script's last box is complete, its </s> is cut off
-    ModelConfig cfg = ModelConfig.parse(PerceptionTestModels.florence2ConfigJson(dir, 19), "florence2");
+    // max_new_tokens 19: the red script's last box is complete, its </s> is cut off; decoded with
+    // the KV cache (Florence2CaptionerTest checks it decodes as the whole prefix does)
+    ModelConfig cfg = ModelConfig.parse(PerceptionTestModels.florence2ConfigJson(dir, 19, true), "florence2");
     List<FetchedImage> in = inputs().subList(0, 2);
     String hashA = in.get(0).getContentHash();
 
@@ -183,6 +184,7 @@ class PerceiveTest {
       assertEquals(Map.of("depth", "depth-tiny@", "regions", "florence2_vision_encoder-tiny@",
           "masks", "sam_encoder-tiny@"), models);
       assertTrue(a.getProvenance().getModels().get("regions").contains("+florence2_decoder-tiny@"));
+      assertTrue(a.getProvenance().getModels().get("regions").contains("+florence2_decoder_with_past-tiny@"));
       assertEquals("florence2", a.getProvenance().getSettings().get("regions_kind"));
       assertEquals("<DENSE_REGION_CAPTION>", a.getProvenance().getSettings().get("florence2_task"));
       return null;

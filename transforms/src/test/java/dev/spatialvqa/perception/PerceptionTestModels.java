@@ -48,13 +48,28 @@ public final class PerceptionTestModels {
    * ({@code regions.kind} florence2 with {@code max_new_tokens}) and the SAM pair; no CLIP.
    */
   public static String florence2ConfigJson(Path dir, int maxNewTokens) throws Exception {
+    return florence2ConfigJson(dir, maxNewTokens, false);
+  }
+
+  /**
+   * As {@link #florence2ConfigJson(Path, int)}; {@code kvCache} configures the decoder pair with a
+   * KV cache ({@code florence2_decoder} returning the cache + {@code florence2_decoder_with_past},
+   * the variant that also takes {@code encoder_hidden_states}).
+   */
+  public static String florence2ConfigJson(Path dir, int maxNewTokens, boolean kvCache) throws Exception {
     Path tok = Florence2TestModels.tokenizer(dir);
     StringBuilder sb = new StringBuilder("{\"cache_dir\": \"" + dir.resolve("cache") + "\", \"models\": {");
     sb.append(entry("depth", poisonableDepth(dir, 2f), null)).append(',');
     sb.append(entry("florence2_vision_encoder", Florence2TestModels.visionEncoder(dir), null)).append(',');
     sb.append(entry("florence2_embed_tokens", Florence2TestModels.embedTokens(dir), tok)).append(',');
     sb.append(entry("florence2_encoder", Florence2TestModels.encoder(dir), null)).append(',');
-    sb.append(entry("florence2_decoder", Florence2TestModels.decoder(dir, false), null)).append(',');
+    if (kvCache) {
+      sb.append(entry("florence2_decoder", Florence2TestModels.decoderWithPresents(dir), null)).append(',');
+      Path withPast = Florence2TestModels.decoderWithPast(dir, false, true, Florence2TestModels.SCRIPT);
+      sb.append(entry("florence2_decoder_with_past", withPast, null)).append(',');
+    } else {
+      sb.append(entry("florence2_decoder", Florence2TestModels.decoder(dir, false), null)).append(',');
+    }
     sb.append(entry("sam_encoder", RegionsAndMasksTest.samEncoderGraph(dir), null)).append(',');
     sb.append(entry("sam_decoder", RegionsAndMasksTest.samDecoderGraph(dir), null));
     sb.append("}, \"regions\": {\"kind\": \"florence2\", \"max_new_tokens\": ").append(maxNewTokens).append("}}");

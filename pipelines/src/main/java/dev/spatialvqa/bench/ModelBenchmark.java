@@ -492,26 +492,7 @@ public final class ModelBenchmark implements Benchmark {
   /** Each of the 61 distinct rows' output sum, from the raw session (batches of {@code batch}). */
   static double[] perRowSums(OrtEnvironment env, OrtSession s, int batch, int dim, int tokens) throws Exception {
     double[] sums = new double[DISTINCT_ROWS];
-    FloatBuffer x = directFloats(batch * dim);
-    for (int start = 0; start < DISTINCT_ROWS; start += batch) {
-      int n = Math.min(batch, DISTINCT_ROWS - start);
-      x.clear();
-      for (int i = 0; i < n; i++) {
-        x.put(row(start + i, dim));
-      }
-      x.flip();
-      try (OnnxTensor t = OnnxTensor.createTensor(env, x, new long[] {n, tokens, dim / tokens});
-          OrtSession.Result res = s.run(Map.of("x", t))) {
-        FloatBuffer y = ((OnnxTensor) res.get(0)).getFloatBuffer();
-        for (int i = 0; i < n; i++) {
-          double sum = 0;
-          for (int k = 0; k < dim; k++) {
-            sum += y.get();
-          }
-          sums[start + i] = sum;
-        }
-      }
-    }
+    rawLoop(env, s, DISTINCT_ROWS, batch, dim, tokens, sums);
     return sums;
   }
 
@@ -579,6 +560,12 @@ public final class ModelBenchmark implements Benchmark {
   /** The raw loop over an open session; one direct input buffer is reused across batches. */
   private static double rawLoop(OrtEnvironment env, OrtSession s, int rows, int batch, int dim, int tokens)
       throws Exception {
+    return rawLoop(env, s, rows, batch, dim, tokens, null);
+  }
+
+  /** The raw loop; with {@code perRow} non-null, each row's output sum is stored there too. */
+  private static double rawLoop(OrtEnvironment env, OrtSession s, int rows, int batch, int dim, int tokens,
+      double[] perRow) throws Exception {
     double sum = 0;
     FloatBuffer x = directFloats(batch * dim);
     for (int start = 0; start < rows; start += batch) {
@@ -591,8 +578,15 @@ public final class ModelBenchmark implements Benchmark {
       try (OnnxTensor t = OnnxTensor.createTensor(env, x, new long[] {n, tokens, dim / tokens});
           OrtSession.Result res = s.run(Map.of("x", t))) {
         FloatBuffer y = ((OnnxTensor) res.get(0)).getFloatBuffer();
-        while (y.hasRemaining()) {
-          sum += y.get();
+        for (int i = 0; i < n; i++) {
+          double rowSum = 0;
+          for (int k = 0; k < dim; k++) {
+            rowSum += y.get();
+          }
+          if (perRow != null) {
+            perRow[start + i] = rowSum;
+          }
+          sum += rowSum;
         }
       }
     }

@@ -82,6 +82,7 @@ public final class Florence2Captioner implements RegionProposer {
   private final Predictor<List<In>, Out> vision;
   private final Predictor<List<In>, Out> embed;
   private final Predictor<List<In>, Out> encoder;
+  /** Null with the KV cache (then {@link #decoderWithCache} runs the decoder once per decode). */
   private final Predictor<List<In>, Out> decoder;
   private final Predictor<Step, StepOut> decoderWithCache;
   private final Predictor<Step, StepOut> withPast;
@@ -190,7 +191,8 @@ public final class Florence2Captioner implements RegionProposer {
     this.vision = visionLease.newPredictor(new Run("image_features"));
     this.embed = embedLease.newPredictor(new Run("inputs_embeds"));
     this.encoder = encoderLease.newPredictor(new Run("last_hidden_state"));
-    this.decoder = decoderLease.newPredictor(new Run("logits"));
+    // one decoder predictor: over the whole prefix without the cache, or the first step with it
+    this.decoder = cache == null ? decoderLease.newPredictor(new Run("logits")) : null;
     if (cache != null) {
       List<String> first = new ArrayList<>(List.of("logits"));
       List<String> step = new ArrayList<>(List.of("logits"));
@@ -545,7 +547,9 @@ public final class Florence2Captioner implements RegionProposer {
     vision.close();
     embed.close();
     encoder.close();
-    decoder.close();
+    if (decoder != null) {
+      decoder.close();
+    }
     if (withPast != null) {
       decoderWithCache.close();
       withPast.close();

@@ -41,19 +41,9 @@ class Florence2CaptionerTest {
   }
 
   private Florence2Captioner open(RegionsSettings s) throws Exception {
-    ModelPool pool = ModelPool.shared(ModelPool.Settings.cpu());
-    ModelResolver resolver = new ModelResolver(dir.resolve("cache"), List.of());
-    Path tok = Florence2TestModels.tokenizer(dir);
-    return new Florence2Captioner(
-        pool.lease(TestModels.spec("f2-vision", ModelRole.FLORENCE2_VISION_ENCODER,
-            Florence2TestModels.visionEncoder(dir)), resolver),
-        pool.lease(TestModels.spec("f2-embed", ModelRole.FLORENCE2_EMBED_TOKENS,
-            Florence2TestModels.embedTokens(dir), tok), resolver),
-        pool.lease(TestModels.spec("f2-encoder", ModelRole.FLORENCE2_ENCODER,
-            Florence2TestModels.encoder(dir)), resolver),
-        pool.lease(TestModels.spec("f2-decoder", ModelRole.FLORENCE2_DECODER,
-            Florence2TestModels.decoder(dir, false)), resolver),
-        s);
+    return Florence2TestModels.captioner(ModelPool.shared(ModelPool.Settings.cpu()),
+        new ModelResolver(dir.resolve("cache"), List.of()), dir, Florence2TestModels.tokenizer(dir),
+        Florence2TestModels.decoder(dir, false), null, s);
   }
 
   /**
@@ -61,21 +51,9 @@ class Florence2CaptionerTest {
    * (which also returns the cache) alone, decoding over the whole prefix.
    */
   private Florence2Captioner openKv(RegionsSettings s, boolean cached) throws Exception {
-    ModelPool pool = ModelPool.shared(ModelPool.Settings.cpu());
-    ModelResolver resolver = new ModelResolver(dir.resolve("cache"), List.of());
-    Path tok = Florence2TestModels.tokenizer(dir);
-    return new Florence2Captioner(
-        pool.lease(TestModels.spec("f2-vision", ModelRole.FLORENCE2_VISION_ENCODER,
-            Florence2TestModels.visionEncoder(dir)), resolver),
-        pool.lease(TestModels.spec("f2-embed", ModelRole.FLORENCE2_EMBED_TOKENS,
-            Florence2TestModels.embedTokens(dir), tok), resolver),
-        pool.lease(TestModels.spec("f2-encoder", ModelRole.FLORENCE2_ENCODER,
-            Florence2TestModels.encoder(dir)), resolver),
-        pool.lease(TestModels.spec("f2-decoder", ModelRole.FLORENCE2_DECODER,
-            Florence2TestModels.decoderWithPresents(dir)), resolver),
-        cached ? pool.lease(TestModels.spec("f2-with-past", ModelRole.FLORENCE2_DECODER_WITH_PAST,
-            Florence2TestModels.decoderWithPast(dir, false)), resolver) : null,
-        s);
+    return Florence2TestModels.captioner(ModelPool.shared(ModelPool.Settings.cpu()),
+        new ModelResolver(dir.resolve("cache"), List.of()), dir, Florence2TestModels.tokenizer(dir),
+        Florence2TestModels.decoderWithPresents(dir), cached ? Florence2TestModels.decoderWithPast(dir, false) : null, s);
   }
 
   private static RegionsSettings settings(int maxNewTokens, int ngram) {

@@ -4,8 +4,6 @@ import dev.spatialvqa.models.ModelConfig.RegionsKind;
 import dev.spatialvqa.models.ModelConfig.RegionsSettings;
 import dev.spatialvqa.models.ModelPool;
 import dev.spatialvqa.models.ModelResolver;
-import dev.spatialvqa.models.ModelRole;
-import dev.spatialvqa.models.TestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,14 +48,14 @@ public final class Florence2KvCacheBench {
           double cached;
           List<String> a;
           List<String> b;
-          try (Florence2Captioner f = open(pool, resolver, sub, tok, presents, null, new RegionsSettings(s.kind(), s.task(), 2, 0, 1000, 1.0))) {
+          try (Florence2Captioner f = Florence2TestModels.captioner(pool, resolver, sub, tok, presents, null, new RegionsSettings(s.kind(), s.task(), 2, 0, 1000, 1.0))) {
             fixed = bestMs(f, images);
           }
-          try (Florence2Captioner f = open(pool, resolver, sub, tok, presents, null, s)) {
+          try (Florence2Captioner f = Florence2TestModels.captioner(pool, resolver, sub, tok, presents, null, s)) {
             a = f.generate(images);
             full = bestMs(f, images) - fixed;
           }
-          try (Florence2Captioner f = open(pool, resolver, sub, tok, presents, withPast, s)) {
+          try (Florence2Captioner f = Florence2TestModels.captioner(pool, resolver, sub, tok, presents, withPast, s)) {
             b = f.generate(images);
             cached = bestMs(f, images) - fixed;
           }
@@ -85,21 +83,6 @@ public final class Florence2KvCacheBench {
     }
     rows[t] = new int[] {2};
     return new Florence2TestModels.Script(t + 1, rows, rows);
-  }
-
-  private static Florence2Captioner open(ModelPool pool, ModelResolver resolver, Path dir, Path tok,
-      Path decoder, Path withPast, RegionsSettings s) throws Exception {
-    return new Florence2Captioner(
-        pool.lease(TestModels.spec("f2-vision", ModelRole.FLORENCE2_VISION_ENCODER,
-            Florence2TestModels.visionEncoder(dir)), resolver),
-        pool.lease(TestModels.spec("f2-embed", ModelRole.FLORENCE2_EMBED_TOKENS,
-            Florence2TestModels.embedTokens(dir), tok), resolver),
-        pool.lease(TestModels.spec("f2-encoder", ModelRole.FLORENCE2_ENCODER,
-            Florence2TestModels.encoder(dir)), resolver),
-        pool.lease(TestModels.spec("f2-decoder", ModelRole.FLORENCE2_DECODER, decoder), resolver),
-        withPast == null ? null : pool.lease(TestModels.spec(
-            "f2-with-past", ModelRole.FLORENCE2_DECODER_WITH_PAST, withPast), resolver),
-        s);
   }
 
   private static double bestMs(Florence2Captioner f, List<RgbImage> images) throws Exception {

@@ -3,7 +3,12 @@ package dev.spatialvqa.vision;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spatialvqa.models.ModelConfig.RegionsSettings;
+import dev.spatialvqa.models.ModelPool;
+import dev.spatialvqa.models.ModelResolver;
+import dev.spatialvqa.models.ModelRole;
 import dev.spatialvqa.models.OnnxGraph;
+import dev.spatialvqa.models.TestModels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -387,5 +392,21 @@ public final class Florence2TestModels {
         .node("Gather", new String[] {"table", "c"}, new String[] {"tab"}, "axis", 0L)
         .node("Gather", new String[] {"tab", "pos"}, new String[] {"logits"}, "axis", 1L)
         .output("logits", OnnxGraph.FLOAT, -1, -1, VOCAB);
+  }
+
+  /**
+   * A captioner over the stand-in graphs in {@code dir}: the vision encoder, embeddings and encoder
+   * made there, the given {@code decoder} and optional {@code withPast} (null: no KV cache).
+   */
+  public static Florence2Captioner captioner(ModelPool pool, ModelResolver resolver, Path dir, Path tok,
+      Path decoder, Path withPast, RegionsSettings s) throws IOException {
+    return new Florence2Captioner(
+        pool.lease(TestModels.spec("f2-vision", ModelRole.FLORENCE2_VISION_ENCODER, visionEncoder(dir)), resolver),
+        pool.lease(TestModels.spec("f2-embed", ModelRole.FLORENCE2_EMBED_TOKENS, embedTokens(dir), tok), resolver),
+        pool.lease(TestModels.spec("f2-encoder", ModelRole.FLORENCE2_ENCODER, encoder(dir)), resolver),
+        pool.lease(TestModels.spec("f2-decoder", ModelRole.FLORENCE2_DECODER, decoder), resolver),
+        withPast == null ? null : pool.lease(TestModels.spec(
+            "f2-with-past", ModelRole.FLORENCE2_DECODER_WITH_PAST, withPast), resolver),
+        s);
   }
 }

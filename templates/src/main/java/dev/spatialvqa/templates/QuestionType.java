@@ -15,9 +15,9 @@ import java.util.Map;
  * the stated quantity (quantitative answers), {@code [C]} the chosen object and {@code [O]} the
  * other one (answers of "which one" questions).
  *
- * <p>Answer groups by family: {@code predicate}: {@code true}, {@code false}, {@code tie};
- * {@code choice}: {@code chosen}, {@code tie}; {@code quantitative}: {@code value} and optionally
- * {@code tie} (the comparison is within the margin: "about the same", "touching", "on the floor").
+ * <p>Answer groups by family: {@code predicate}: {@code true}, {@code false}, {@code tie}; {@code
+ * choice}: {@code chosen}, {@code tie}; {@code quantitative}: {@code value} and optionally {@code
+ * tie} (the comparison is within the margin: "about the same", "touching", "on the floor").
  */
 public final class QuestionType implements Serializable {
   private static final long serialVersionUID = 1L;

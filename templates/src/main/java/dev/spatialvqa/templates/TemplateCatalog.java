@@ -59,11 +59,13 @@ public final class TemplateCatalog implements Serializable {
       String res = "/templates/" + id + ".json";
       try (InputStream in = TemplateCatalog.class.getResourceAsStream(res)) {
         if (in == null) {
-          throw new IllegalStateException("index.txt lists '" + id + "' but " + res + " is missing");
+          throw new IllegalStateException(
+              "index.txt lists '" + id + "' but " + res + " is missing");
         }
         m.put(id, JSON.readValue(in, QuestionType.class));
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot read template file " + res + ": " + e.getMessage(), e);
+        throw new UncheckedIOException(
+            "cannot read template file " + res + ": " + e.getMessage(), e);
       }
     }
     return new TemplateCatalog(m);
@@ -119,7 +121,8 @@ public final class TemplateCatalog implements Serializable {
   public QuestionType get(String id) {
     QuestionType t = types.get(id);
     if (t == null) {
-      throw new IllegalArgumentException("no question type '" + id + "' in the catalog " + types.keySet());
+      throw new IllegalArgumentException(
+          "no question type '" + id + "' in the catalog " + types.keySet());
     }
     return t;
   }

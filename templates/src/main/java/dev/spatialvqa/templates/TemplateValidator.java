@@ -10,9 +10,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Checks the catalog: ids, kinds, counts (at least 20 questions and 10 answers; predicates 10
- * true and 10 false; tie answers for comparisons), placeholders (only known ones, objects used
- * exactly once in each question and never invented in answers, {@code [X]} exactly once in every
+ * Checks the catalog: ids, kinds, counts (at least 20 questions and 10 answers; predicates 10 true
+ * and 10 false; tie answers for comparisons), placeholders (only known ones, objects used exactly
+ * once in each question and never invented in answers, {@code [X]} exactly once in every
  * quantitative value answer), duplicates (case and spacing insensitive) and bracket typos.
  */
 public final class TemplateValidator {
@@ -21,9 +21,11 @@ public final class TemplateValidator {
   public static final Set<String> KNOWN_PLACEHOLDERS = Set.of("[A]", "[B]", "[X]", "[C]", "[O]");
   private static final Pattern BRACKETED = Pattern.compile("\\[[^\\[\\]]*\\]");
   private static final Pattern ID = Pattern.compile("[a-z][a-z0-9_]*");
+
   /** Questions must not name a unit: the answer's unit system is chosen per question. */
   private static final Pattern UNIT_WORD =
-      Pattern.compile("(?i)\\b(meters?|metres?|centimeters?|centimetres?|cm|feet|foot|inch(es)?)\\b");
+      Pattern.compile(
+          "(?i)\\b(meters?|metres?|centimeters?|centimetres?|cm|feet|foot|inch(es)?)\\b");
 
   private TemplateValidator() {}
 
@@ -170,7 +172,14 @@ public final class TemplateValidator {
 
   private static void need(String id, QuestionType t, String group, int min, List<String> p) {
     if (t.answers(group).size() < min) {
-      p.add(id + ": answers." + group + " has " + t.answers(group).size() + " templates, need >= " + min);
+      p.add(
+          id
+              + ": answers."
+              + group
+              + " has "
+              + t.answers(group).size()
+              + " templates, need >= "
+              + min);
     }
   }
 

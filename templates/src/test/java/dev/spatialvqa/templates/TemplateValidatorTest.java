@@ -18,14 +18,44 @@ class TemplateValidatorTest {
 
   static final List<String> REQUIRED_IDS =
       List.of(
-          "left_predicate", "right_predicate", "above_predicate", "below_predicate",
-          "behind_predicate", "front_predicate", "taller_predicate", "shorter_predicate",
-          "wider_predicate", "thinner_predicate", "bigger_predicate", "smaller_predicate",
-          "left_choice", "right_choice", "above_choice", "below_choice", "behind_choice",
-          "front_choice", "taller_choice", "shorter_choice", "wider_choice", "thinner_choice",
-          "bigger_choice", "smaller_choice", "distance", "gap", "horizontal_distance",
-          "vertical_distance", "width", "height", "depth", "distance_from_camera", "elevation",
-          "direction", "taller_by", "wider_by", "farther_by", "size");
+          "left_predicate",
+          "right_predicate",
+          "above_predicate",
+          "below_predicate",
+          "behind_predicate",
+          "front_predicate",
+          "taller_predicate",
+          "shorter_predicate",
+          "wider_predicate",
+          "thinner_predicate",
+          "bigger_predicate",
+          "smaller_predicate",
+          "left_choice",
+          "right_choice",
+          "above_choice",
+          "below_choice",
+          "behind_choice",
+          "front_choice",
+          "taller_choice",
+          "shorter_choice",
+          "wider_choice",
+          "thinner_choice",
+          "bigger_choice",
+          "smaller_choice",
+          "distance",
+          "gap",
+          "horizontal_distance",
+          "vertical_distance",
+          "width",
+          "height",
+          "depth",
+          "distance_from_camera",
+          "elevation",
+          "direction",
+          "taller_by",
+          "wider_by",
+          "farther_by",
+          "size");
 
   @Test
   void everyFileInTheSourceFolderValidates() throws IOException {
@@ -53,7 +83,8 @@ class TemplateValidatorTest {
     for (String id : REQUIRED_IDS) {
       assertTrue(c.contains(id), "missing " + id);
       QuestionType t = c.get(id);
-      String expected = id.endsWith("_predicate") || id.endsWith("_choice") ? "qualitative" : "quantitative";
+      String expected =
+          id.endsWith("_predicate") || id.endsWith("_choice") ? "qualitative" : "quantitative";
       assertEquals(expected, t.kind(), id);
       assertTrue(t.questions().size() >= 20, id);
       assertTrue(t.answerTemplateCount() >= 10, id);
@@ -68,7 +99,8 @@ class TemplateValidatorTest {
         assertTrue(t.answers("tie").size() >= 1, t.id());
       }
     }
-    for (String id : List.of("taller_by", "wider_by", "farther_by", "vertical_distance", "gap", "elevation")) {
+    for (String id :
+        List.of("taller_by", "wider_by", "farther_by", "vertical_distance", "gap", "elevation")) {
       assertTrue(TemplateCatalog.bundled().get(id).answers("tie").size() >= 1, id);
     }
   }
@@ -85,8 +117,14 @@ class TemplateValidatorTest {
       f.append(i == 0 ? "" : ",").append("\"No ").append(i).append(", [B] is.\"");
     }
     return "{\"id\":\"demo_predicate\",\"kind\":\"qualitative\",\"family\":\"predicate\","
-        + "\"placeholders\":[\"[A]\",\"[B]\"],\"questions\":[" + q + "],"
-        + "\"answers\":{\"true\":[" + t + "],\"false\":[" + f + "],\"tie\":[\"About the same.\"]}}";
+        + "\"placeholders\":[\"[A]\",\"[B]\"],\"questions\":["
+        + q
+        + "],"
+        + "\"answers\":{\"true\":["
+        + t
+        + "],\"false\":["
+        + f
+        + "],\"tie\":[\"About the same.\"]}}";
   }
 
   private static List<String> problems(String json) throws IOException {
@@ -100,14 +138,20 @@ class TemplateValidatorTest {
 
   @Test
   void placeholderTypoFails() throws IOException {
-    List<String> p = problems(valid().replace("Question 3: is [A] left of [B]?", "Question 3: is [A] left of [8]?"));
+    List<String> p =
+        problems(
+            valid().replace("Question 3: is [A] left of [B]?", "Question 3: is [A] left of [8]?"));
     assertTrue(p.stream().anyMatch(s -> s.contains("unknown placeholder [8]")), p.toString());
     assertTrue(p.stream().anyMatch(s -> s.contains("[B] exactly once")), p.toString());
   }
 
   @Test
   void questionNamingAUnitFails() throws IOException {
-    List<String> p = problems(valid().replace("Question 5: is [A] left of [B]?", "Question 5: is [A] 2 meters left of [B]?"));
+    List<String> p =
+        problems(
+            valid()
+                .replace(
+                    "Question 5: is [A] left of [B]?", "Question 5: is [A] 2 meters left of [B]?"));
     assertTrue(p.stream().anyMatch(s -> s.contains("names a unit")), p.toString());
   }
 
@@ -149,8 +193,15 @@ class TemplateValidatorTest {
     List<String> values = new ArrayList<>(t.answers("value"));
     values.set(0, q.replace("[X]", "a bit"));
     QuestionType broken =
-        new QuestionType(t.id(), t.kind(), t.family(), t.vertical(), t.unit(), t.placeholders(),
-            t.questions(), java.util.Map.of("value", values));
+        new QuestionType(
+            t.id(),
+            t.kind(),
+            t.family(),
+            t.vertical(),
+            t.unit(),
+            t.placeholders(),
+            t.questions(),
+            java.util.Map.of("value", values));
     errs.addAll(TemplateValidator.validate(broken));
     assertTrue(errs.stream().anyMatch(s -> s.contains("[X] exactly once")), errs.toString());
   }

@@ -1,0 +1,584 @@
+package dev.spatialvqa.core.generate;
+
+import dev.spatialvqa.schemas.Provenance;
+import dev.spatialvqa.schemas.QaKind;
+import dev.spatialvqa.schemas.QaRecord;
+import dev.spatialvqa.schemas.SceneObject;
+import dev.spatialvqa.schemas.SceneRecord;
+import dev.spatialvqa.templates.QuestionType;
+import dev.spatialvqa.templates.TemplateCatalog;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Generates QA records for one scene from the template catalog. Pure Java; {@code GenerateQa} wires
+ * it into Beam.
+ *
+ * <ul>
+ *   <li>Deterministic per scene: the random source is seeded from the scene id (and the configured
+ *       salt), so the same scene gives the same QA.
+ *   <li>Objects are referred to only through their {@code referring_expression}; ambiguous objects
+ *       and objects without one are never used.
+ *   <li>Kinds alternate (qualitative / quantitative about 50/50 while both have questions left);
+ *       types are visited round-robin so every eligible type is asked before any is repeated;
+ *       predicate answers alternate yes / no by choosing the order of the two objects.
+ *   <li>Comparisons within the tie margin ({@link QaConfig}) get the type's tie answers or are
+ *       skipped ({@link QaConfig.TiePolicy}); never a confident answer. {@code tie} records it.
+ *   <li>Vertical types only for canonicalized scenes; {@code elevation} only when the camera height
+ *       above the support plane is known (the frame's origin is on the floor).
+ * </ul>
+ *
+ * Thread-safe (no mutable state).
+ */
+public final class QaGenerator {
+  /** Engine version used in provenance when the scene carries none. */
+  public static final String DEFAULT_ENGINE_VERSION = "0.1.0-SNAPSHOT";
+
+  private final QaConfig config;
+  private final TemplateCatalog catalog;
+
+  public QaGenerator(QaConfig config) {
+    this(config, TemplateCatalog.bundled());
+  }
+
+  public QaGenerator(QaConfig config, TemplateCatalog catalog) {
+    if (config == null || catalog == null) {
+      throw new IllegalArgumentException("config and catalog must not be null");
+    }
+    this.config = config;
+    this.catalog = catalog;
+  }
+
+  public QaConfig config() {
+    return config;
+  }
+
+  /** The objects QA may refer to: not ambiguous and with a non-blank referring expression. */
+  public static List<SceneObject> referable(SceneRecord scene) {
+    List<SceneObject> out = new ArrayList<>();
+    for (SceneObject o : scene.getObjects()) {
+      String ref = o.getReferringExpression();
+      if (!o.getAmbiguous() && ref != null && !ref.isBlank()) {
+        out.add(o);
+      }
+    }
+    return out;
+  }
+
+  /** Whether a type may be asked about this scene (frame and object count permitting). */
+  public static boolean eligible(QuestionType t, SceneRecord scene, int referable) {
+    if (t.objectCount() > referable) {
+      return false;
+    }
+    if (t.vertical() && !scene.getCanonicalized()) {
+      return false;
+    }
+    if (t.id().equals("elevation")
+        && (!scene.getCanonicalized() || scene.getCameraHeightM() == null)) {
+      return false;
+    }
+    return true;
+  }
+
+  public List<QaRecord> generate(SceneRecord scene) {
+    List<SceneObject> objs = referable(scene);
+    if (objs.isEmpty()) {
+      return List.of();
+    }
+    SplittableRandom rng = new SplittableRandom(seed(scene.getSceneId(), config.seedSalt()));
+    Provenance provenance = provenance(scene);
+
+    List<Slot> qual = new ArrayList<>();
+    List<Slot> quant = new ArrayList<>();
+    for (QuestionType t : catalog.types()) {
+      if (!eligible(t, scene, objs.size())) {
+        continue;
+      }
+      List<int[]> cands = new ArrayList<>();
+      if (t.objectCount() == 1) {
+        for (int i = 0; i < objs.size(); i++) {
+          cands.add(new int[] {i});
+        }
+      } else {
+        for (int i = 0; i < objs.size(); i++) {
+          for (int j = i + 1; j < objs.size(); j++) {
+            cands.add(new int[] {i, j});
+          }
+        }
+      }
+      shuffle(cands, rng);
+      Slot s = new Slot(t, new ArrayDeque<>(cands));
+      (QuestionType.QUANTITATIVE.equals(t.kind()) ? quant : qual).add(s);
+    }
+    shuffle(qual, rng);
+    shuffle(quant, rng);
+
+    State st = new State(scene, objs, rng, provenance);
+    List<QaRecord> out = new ArrayList<>();
+    int[] cursor = {0, 0};
+    boolean quantTurn = rng.nextBoolean();
+    while (out.size() < config.qaPerScene()) {
+      List<Slot> pool = quantTurn ? quant : qual;
+      int k = quantTurn ? 1 : 0;
+      QaRecord r = null;
+      boolean any = false;
+      // one round-robin pass over this kind's types until one yields a record
+      for (int tries = 0; tries < pool.size() && r == null; tries++) {
+        Slot s = pool.get(cursor[k] % pool.size());
+        cursor[k]++;
+        while (!s.candidates.isEmpty() && r == null) {
+          any = true;
+          r = ask(s.type, s.candidates.poll(), st);
+        }
+      }
+      if (r != null) {
+        out.add(r);
+        quantTurn = !quantTurn;
+      } else if (!any || pool.stream().allMatch(s -> s.candidates.isEmpty())) {
+        List<Slot> other = quantTurn ? qual : quant;
+        if (other.stream().allMatch(s -> s.candidates.isEmpty())) {
+          break;
+        }
+        quantTurn = !quantTurn;
+      }
+    }
+    return out;
+  }
+
+  private static final class Slot {
+    final QuestionType type;
+    final Deque<int[]> candidates;
+
+    Slot(QuestionType type, Deque<int[]> candidates) {
+      this.type = type;
+      this.candidates = candidates;
+    }
+  }
+
+  private static final class State {
+    final SceneRecord scene;
+    final List<SceneObject> objs;
+    final SplittableRandom rng;
+    final Provenance provenance;
+    int yes;
+    int no;
+
+    State(SceneRecord scene, List<SceneObject> objs, SplittableRandom rng, Provenance provenance) {
+      this.scene = scene;
+      this.objs = objs;
+      this.rng = rng;
+      this.provenance = provenance;
+    }
+  }
+
+  /** How a comparison reads the objects: A "wins" when sign * (m(A) - m(B)) > 0. */
+  private record Relation(ToDoubleFunction<SceneObject> measure, int sign, Margin margin) {}
+
+  private enum Margin {
+    /** scale = mean extent along the axis of the given index */
+    POSITION_X,
+    POSITION_Y,
+    POSITION_Z,
+    /** scale = the larger value */
+    SIZE,
+    VOLUME
+  }
+
+  static String relationName(String typeId) {
+    int u = typeId.lastIndexOf('_');
+    return typeId.substring(0, u);
+  }
+
+  private static Relation relation(String name) {
+    return switch (name) {
+      case "left" -> new Relation(o -> SpatialMeasures.center(o, 0), -1, Margin.POSITION_X);
+      case "right" -> new Relation(o -> SpatialMeasures.center(o, 0), +1, Margin.POSITION_X);
+      case "behind" -> new Relation(o -> SpatialMeasures.center(o, 1), +1, Margin.POSITION_Y);
+      case "front" -> new Relation(o -> SpatialMeasures.center(o, 1), -1, Margin.POSITION_Y);
+      case "above" -> new Relation(o -> SpatialMeasures.center(o, 2), +1, Margin.POSITION_Z);
+      case "below" -> new Relation(o -> SpatialMeasures.center(o, 2), -1, Margin.POSITION_Z);
+      case "taller" -> new Relation(SpatialMeasures::height, +1, Margin.SIZE);
+      case "shorter" -> new Relation(SpatialMeasures::height, -1, Margin.SIZE);
+      case "wider" -> new Relation(SpatialMeasures::width, +1, Margin.SIZE);
+      case "thinner" -> new Relation(SpatialMeasures::width, -1, Margin.SIZE);
+      case "bigger" -> new Relation(SpatialMeasures::volume, +1, Margin.VOLUME);
+      case "smaller" -> new Relation(SpatialMeasures::volume, -1, Margin.VOLUME);
+      default -> throw new IllegalArgumentException("no comparison semantics for '" + name + "'");
+    };
+  }
+
+  /**
+   * Whether a comparison of a and b on this relation is within the tie margin. Public so that
+   * evaluations apply the very same margin.
+   */
+  public boolean isTie(String typeId, SceneObject a, SceneObject b) {
+    Relation rel = relation(relationName(typeId));
+    double ma = rel.measure().applyAsDouble(a);
+    double mb = rel.measure().applyAsDouble(b);
+    return isTie(rel, a, b, ma, mb);
+  }
+
+  private boolean isTie(Relation rel, SceneObject a, SceneObject b, double ma, double mb) {
+    double d = Math.abs(ma - mb);
+    return switch (rel.margin()) {
+      case POSITION_X ->
+          d
+              < config.tieThreshold(
+                  (SpatialMeasures.extent(a, 0) + SpatialMeasures.extent(b, 0)) / 2);
+      case POSITION_Y ->
+          d
+              < config.tieThreshold(
+                  (SpatialMeasures.extent(a, 1) + SpatialMeasures.extent(b, 1)) / 2);
+      case POSITION_Z ->
+          d
+              < config.tieThreshold(
+                  (SpatialMeasures.extent(a, 2) + SpatialMeasures.extent(b, 2)) / 2);
+      case SIZE -> d < config.tieThreshold(Math.max(ma, mb));
+      case VOLUME -> d <= config.volumeTieRelative() * Math.max(ma, mb);
+    };
+  }
+
+  /** Whether "a REL b" holds (ignoring ties), e.g. relationHolds("left_predicate", a, b). */
+  public static boolean relationHolds(String typeId, SceneObject a, SceneObject b) {
+    Relation rel = relation(relationName(typeId));
+    return rel.sign() * (rel.measure().applyAsDouble(a) - rel.measure().applyAsDouble(b)) > 0;
+  }
+
+  private QaRecord ask(QuestionType t, int[] idx, State st) {
+    return switch (t.family()) {
+      case "predicate" -> predicate(t, st.objs.get(idx[0]), st.objs.get(idx[1]), st);
+      case "choice" -> choice(t, st.objs.get(idx[0]), st.objs.get(idx[1]), st);
+      default -> quantitative(t, idx, st);
+    };
+  }
+
+  private QaRecord predicate(QuestionType t, SceneObject x, SceneObject y, State st) {
+    Relation rel = relation(relationName(t.id()));
+    double mx = rel.measure().applyAsDouble(x);
+    double my = rel.measure().applyAsDouble(y);
+    if (isTie(rel, x, y, mx, my)) {
+      if (config.tiePolicy() == QaConfig.TiePolicy.SKIP) {
+        return null;
+      }
+      SceneObject[] ab = st.rng.nextBoolean() ? new SceneObject[] {x, y} : new SceneObject[] {y, x};
+      return build(t, st, List.of(ab[0], ab[1]), "tie", null, null, true, null, null, null);
+    }
+    boolean wantYes = st.yes < st.no || (st.yes == st.no && st.rng.nextBoolean());
+    boolean holdsXy = rel.sign() * (mx - my) > 0;
+    SceneObject a = holdsXy == wantYes ? x : y;
+    SceneObject b = a == x ? y : x;
+    if (wantYes) {
+      st.yes++;
+    } else {
+      st.no++;
+    }
+    return build(
+        t, st, List.of(a, b), wantYes ? "true" : "false", wantYes, null, false, null, null, null);
+  }
+
+  private QaRecord choice(QuestionType t, SceneObject x, SceneObject y, State st) {
+    Relation rel = relation(relationName(t.id()));
+    SceneObject[] ab = st.rng.nextBoolean() ? new SceneObject[] {x, y} : new SceneObject[] {y, x};
+    double ma = rel.measure().applyAsDouble(ab[0]);
+    double mb = rel.measure().applyAsDouble(ab[1]);
+    if (isTie(rel, ab[0], ab[1], ma, mb)) {
+      if (config.tiePolicy() == QaConfig.TiePolicy.SKIP) {
+        return null;
+      }
+      return build(t, st, List.of(ab[0], ab[1]), "tie", null, null, true, null, null, null);
+    }
+    SceneObject winner = rel.sign() * (ma - mb) > 0 ? ab[0] : ab[1];
+    SceneObject other = winner == ab[0] ? ab[1] : ab[0];
+    return build(
+        t,
+        st,
+        List.of(ab[0], ab[1]),
+        "chosen",
+        null,
+        new SceneObject[] {winner, other},
+        false,
+        null,
+        null,
+        null);
+  }
+
+  private QaRecord quantitative(QuestionType t, int[] idx, State st) {
+    SceneObject a = st.objs.get(idx[0]);
+    SceneObject b = idx.length > 1 ? st.objs.get(idx[1]) : null;
+    if (b != null && st.rng.nextBoolean()) {
+      SceneObject tmp = a;
+      a = b;
+      b = tmp;
+    }
+    double abs = config.tieMarginAbsoluteM();
+    boolean tie = false;
+    boolean tieIsAnswer = false; // "touching" / "on the floor" are confident answers, not near-ties
+    double value;
+    switch (t.id()) {
+      case "distance" -> value = SpatialMeasures.distance(a, b);
+      case "gap" -> {
+        value = SpatialMeasures.gap(a, b);
+        tie = value < abs;
+        tieIsAnswer = true;
+      }
+      case "horizontal_distance" -> value = SpatialMeasures.horizontalDistance(a, b);
+      case "vertical_distance" -> {
+        value = SpatialMeasures.verticalDistance(a, b);
+        tie =
+            value
+                < config.tieThreshold((SpatialMeasures.height(a) + SpatialMeasures.height(b)) / 2);
+      }
+      case "width" -> value = SpatialMeasures.width(a);
+      case "height" -> value = SpatialMeasures.height(a);
+      case "depth" -> value = SpatialMeasures.depth(a);
+      case "size" -> value = SpatialMeasures.size(a);
+      case "distance_from_camera" -> value = SpatialMeasures.distanceFromCamera(a);
+      case "elevation" -> {
+        value = SpatialMeasures.elevation(a);
+        if (value < -abs) {
+          return null; // box below the support plane: geometry is off, do not ask
+        }
+        tie = value < abs;
+        tieIsAnswer = true;
+      }
+      case "direction" -> {
+        if (SpatialMeasures.horizontalDistance(a, b) < abs) {
+          return null; // one above the other: no horizontal direction
+        }
+        value = SpatialMeasures.clockHours(a, b);
+      }
+      case "taller_by", "wider_by", "farther_by" -> {
+        ToDoubleFunction<SceneObject> m =
+            switch (t.id()) {
+              case "taller_by" -> SpatialMeasures::height;
+              case "wider_by" -> SpatialMeasures::width;
+              default -> SpatialMeasures::distanceFromCamera;
+            };
+        if (m.applyAsDouble(a) < m.applyAsDouble(b)) {
+          SceneObject tmp = a;
+          a = b;
+          b = tmp;
+        }
+        double ma = m.applyAsDouble(a);
+        double mb = m.applyAsDouble(b);
+        value = ma - mb;
+        tie = value < config.tieThreshold(Math.max(ma, mb));
+      }
+      default ->
+          throw new IllegalStateException("no semantics for quantitative type '" + t.id() + "'");
+    }
+    if (!Double.isFinite(value)) {
+      return null;
+    }
+    List<SceneObject> objs = b == null ? List.of(a) : List.of(a, b);
+    if (tie) {
+      if (t.answers("tie").isEmpty()) {
+        return null;
+      }
+      if (!tieIsAnswer && config.tiePolicy() == QaConfig.TiePolicy.SKIP) {
+        return null;
+      }
+      return build(t, st, objs, "tie", null, null, true, value, null, null);
+    }
+    String unitText;
+    Double noiseStd = null;
+    double stated = value;
+    if ("clock".equals(t.unit())) {
+      unitText = UnitFormatter.clock(value);
+    } else {
+      if (config.answerNoiseStd() > 0) {
+        noiseStd = config.answerNoiseStd();
+        double factor = Math.max(0.1, 1.0 + noiseStd * st.rng.nextGaussian());
+        stated = value * factor;
+      }
+      UnitSystem sys =
+          switch (config.unitPolicy()) {
+            case METRIC -> UnitSystem.METRIC;
+            case IMPERIAL -> UnitSystem.IMPERIAL;
+            case MIXED ->
+                st.rng.nextDouble() < config.metricShare()
+                    ? UnitSystem.METRIC
+                    : UnitSystem.IMPERIAL;
+          };
+      unitText = UnitFormatter.length(stated, sys);
+    }
+    QaRecord r = build(t, st, objs, "value", null, null, false, value, unitText, noiseStd);
+    r.setAnswerValueStated(stated);
+    return r;
+  }
+
+  private QaRecord build(
+      QuestionType t,
+      State st,
+      List<SceneObject> objs,
+      String group,
+      Boolean answerBool,
+      SceneObject[] chosenOther,
+      boolean tie,
+      Double valueSi,
+      String unitText,
+      Double noiseStd) {
+    int qi = st.rng.nextInt(t.questions().size());
+    List<String> answers = t.answers(group);
+    int ai = st.rng.nextInt(answers.size());
+    Map<String, String> fill = new HashMap<>();
+    fill.put("[A]", objs.get(0).getReferringExpression());
+    if (objs.size() > 1) {
+      fill.put("[B]", objs.get(1).getReferringExpression());
+    }
+    if (chosenOther != null) {
+      fill.put("[C]", chosenOther[0].getReferringExpression());
+      fill.put("[O]", chosenOther[1].getReferringExpression());
+    }
+    if (unitText != null) {
+      fill.put("[X]", unitText);
+    }
+    String question = render(t.questions().get(qi), fill);
+    String answer = render(answers.get(ai), fill);
+    List<String> ids = new ArrayList<>();
+    List<String> refs = new ArrayList<>();
+    for (SceneObject o : objs) {
+      ids.add(o.getObjectId());
+      refs.add(o.getReferringExpression());
+    }
+    String templateId = t.id() + "/q" + qi;
+    String answerTemplateId = t.id() + "/" + group + ai;
+    String answerObjectId = chosenOther == null ? null : chosenOther[0].getObjectId();
+    String qaId =
+        sha256(
+            String.join(
+                "\u0000",
+                st.scene.getSceneId(),
+                t.id(),
+                templateId,
+                answerTemplateId,
+                String.join(",", ids),
+                question,
+                answer));
+    return QaRecord.newBuilder()
+        .setQaId(qaId)
+        .setSceneId(st.scene.getSceneId())
+        .setImageUri(st.scene.getImageUri())
+        .setQuestion(question)
+        .setAnswer(answer)
+        .setQuestionType(t.id())
+        .setKind(
+            QuestionType.QUANTITATIVE.equals(t.kind()) ? QaKind.quantitative : QaKind.qualitative)
+        .setObjectIds(ids)
+        .setObjectRefs(refs)
+        .setAnswerBool(answerBool)
+        .setAnswerObjectId(answerObjectId)
+        .setValueSi(valueSi)
+        .setUnitText(unitText)
+        .setAnswerNoiseStd(noiseStd)
+        .setAnswerValueStated(null)
+        .setTie(tie)
+        .setTemplateId(templateId)
+        .setAnswerTemplateId(answerTemplateId)
+        .setProvenance(Provenance.newBuilder(st.provenance).build())
+        .build();
+  }
+
+  /** Replaces placeholders and capitalises sentence starts. */
+  static String render(String template, Map<String, String> fill) {
+    String s = template;
+    for (Map.Entry<String, String> e : fill.entrySet()) {
+      s = s.replace(e.getKey(), e.getValue());
+    }
+    if (s.indexOf('[') >= 0 && s.matches(".*\\[[ABCOX]\\].*")) {
+      throw new IllegalStateException("unfilled placeholder in '" + s + "'");
+    }
+    return capitaliseSentences(s);
+  }
+
+  static String capitaliseSentences(String s) {
+    StringBuilder b = new StringBuilder(s);
+    boolean start = true;
+    for (int i = 0; i < b.length(); i++) {
+      char c = b.charAt(i);
+      if (start && Character.isLetter(c)) {
+        b.setCharAt(i, Character.toUpperCase(c));
+        start = false;
+      } else if (start && !Character.isWhitespace(c)) {
+        start = false;
+      }
+      if ((c == '.' || c == '?' || c == '!') && i + 1 < b.length() && b.charAt(i + 1) == ' ') {
+        start = true;
+      }
+    }
+    return b.toString();
+  }
+
+  Provenance provenance(SceneRecord scene) {
+    Provenance p = scene.getProvenance();
+    Map<String, String> models = new LinkedHashMap<>();
+    Map<String, String> settings = new LinkedHashMap<>();
+    String engine = DEFAULT_ENGINE_VERSION;
+    if (p != null) {
+      engine = p.getEngineVersion();
+      if (p.getModels() != null) {
+        models.putAll(p.getModels());
+      }
+      if (p.getSettings() != null) {
+        settings.putAll(p.getSettings());
+      }
+    }
+    settings.put("qa.tie_margin_relative", Double.toString(config.tieMarginRelative()));
+    settings.put("qa.tie_margin_absolute_m", Double.toString(config.tieMarginAbsoluteM()));
+    settings.put("qa.answer_noise_std", Double.toString(config.answerNoiseStd()));
+    settings.put("qa.unit_policy", config.unitPolicy().name());
+    settings.put("qa.tie_policy", config.tiePolicy().name());
+    settings.put("qa.per_scene", Integer.toString(config.qaPerScene()));
+    if (!config.seedSalt().isEmpty()) {
+      settings.put("qa.seed_salt", config.seedSalt());
+    }
+    return Provenance.newBuilder()
+        .setEngineVersion(engine)
+        .setModels(models)
+        .setSettings(settings)
+        .build();
+  }
+
+  static long seed(String sceneId, String salt) {
+    byte[] h = sha256Bytes(sceneId + "\u0000" + salt);
+    long s = 0;
+    for (int i = 0; i < 8; i++) {
+      s = (s << 8) | (h[i] & 0xff);
+    }
+    return s;
+  }
+
+  private static <T> void shuffle(List<T> xs, SplittableRandom rng) {
+    for (int i = xs.size() - 1; i > 0; i--) {
+      Collections.swap(xs, i, rng.nextInt(i + 1));
+    }
+  }
+
+  static String sha256(String s) {
+    byte[] h = sha256Bytes(s);
+    StringBuilder b = new StringBuilder(64);
+    for (byte x : h) {
+      b.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
+    }
+    return b.toString();
+  }
+
+  private static byte[] sha256Bytes(String s) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

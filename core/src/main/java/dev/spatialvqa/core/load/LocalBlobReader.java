@@ -1,0 +1,34 @@
+package dev.spatialvqa.core.load;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * Reads local files (a path or a {@code file:} URI) for pure code and tests. Pipelines read through
+ * Beam's filesystems instead ({@code transforms.load.BeamBlobReader}), which add {@code gs://};
+ * both refuse web URLs and enforce the same byte cap with the same reasons.
+ */
+public final class LocalBlobReader implements BlobReader {
+  @Override
+  public byte[] read(String uri, long maxBytes) throws InputException, IOException {
+    if (uri.startsWith("http://") || uri.startsWith("https://")) {
+      throw new InputException(
+          "unsupported_uri",
+          "manifest files must be on a filesystem (path, file:, gs://); fetch web images with a urls: input: "
+              + uri);
+    }
+    Path path = uri.startsWith("file:") ? Path.of(java.net.URI.create(uri)) : Path.of(uri);
+    try {
+      long size = Files.size(path);
+      if (size > maxBytes) {
+        throw new InputException(
+            "too_large", uri + " has " + size + " bytes, more than the cap of " + maxBytes);
+      }
+      return Files.readAllBytes(path);
+    } catch (NoSuchFileException e) {
+      throw new InputException("missing_file", "no such file: " + uri);
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package dev.spatialvqa.pipelines.cli;
+
+import dev.spatialvqa.core.runtime.DjlOffline;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/** The command-line entry: {@code spatialvqa COMMAND [ARGS]}. */
+public final class Main {
+  private Main() {}
+
+  /**
+   * The subcommands, in the order {@code --help} lists them. One line per command. Commands from
+   * other modules on the class path ({@code bench}, from the benchmarks module, which is not part
+   * of the runtime distribution) come through {@link ServiceLoader}.
+   */
+  static Map<String, Command> commands() {
+    Map<String, Command> m = new LinkedHashMap<>();
+    for (Command c :
+        List.<Command>of(
+            new DemoCommand(),
+            new RunCommand(),
+            new InspectCommand(),
+            new TemplatesCommand(),
+            new ExportCommand())) {
+      m.put(c.name(), c);
+    }
+    for (Command c : ServiceLoader.load(Command.class)) {
+      m.putIfAbsent(c.name(), c);
+    }
+    return m;
+  }
+
+  public static void main(String[] args) {
+    DjlOffline.enforce();
+    int code;
+    try {
+      code = run(List.of(args), System.out, System.err);
+    } catch (Exception e) {
+      System.err.println("spatialvqa: " + e.getMessage());
+      e.printStackTrace(System.err);
+      code = 1;
+    }
+    System.out.flush();
+    System.exit(code);
+  }
+
+  public static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+    DjlOffline.enforce();
+    Map<String, Command> commands = commands();
+    if (args.isEmpty()
+        || args.get(0).equals("--help")
+        || args.get(0).equals("-h")
+        || args.get(0).equals("help")) {
+      out.println(usage(commands));
+      return args.isEmpty() ? 2 : 0;
+    }
+    Command c = commands.get(args.get(0));
+    if (c == null) {
+      err.println("spatialvqa: unknown command '" + args.get(0) + "'\n");
+      err.println(usage(commands));
+      return 2;
+    }
+    List<String> rest = new ArrayList<>(args.subList(1, args.size()));
+    if (rest.contains("--help") || rest.contains("-h")) {
+      out.println(c.help());
+      return 0;
+    }
+    return c.run(rest, out, err);
+  }
+
+  static String usage(Map<String, Command> commands) {
+    StringBuilder sb =
+        new StringBuilder(
+            "usage: spatialvqa COMMAND [ARGS]   (COMMAND --help for details)\n\ncommands:\n");
+    for (Command c : commands.values()) {
+      sb.append(String.format("  %-10s %s%n", c.name(), c.summary()));
+    }
+    return sb.toString();
+  }
+}

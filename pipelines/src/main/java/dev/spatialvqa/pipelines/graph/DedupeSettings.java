@@ -1,0 +1,45 @@
+package dev.spatialvqa.pipelines.graph;
+
+import dev.spatialvqa.core.dedupe.DedupeConfig;
+import dev.spatialvqa.pipelines.options.DedupeOptions;
+import java.time.Duration;
+import java.util.Locale;
+
+/** Reads {@link DedupeOptions} once into a {@link DedupeConfig} (validated, with messages). */
+public final class DedupeSettings {
+  private DedupeSettings() {}
+
+  public static DedupeConfig from(DedupeOptions o) {
+    DedupeConfig.WindowKind kind;
+    String w =
+        o.getDedupeWindow() == null ? "" : o.getDedupeWindow().trim().toLowerCase(Locale.ROOT);
+    switch (w) {
+      case "fixed":
+        kind = DedupeConfig.WindowKind.FIXED;
+        break;
+      case "sliding":
+        kind = DedupeConfig.WindowKind.SLIDING;
+        break;
+      default:
+        throw new IllegalArgumentException(
+            "--dedupeWindow must be fixed or sliding, got '" + o.getDedupeWindow() + "'");
+    }
+    if (o.getDedupeWindowSeconds() <= 0) {
+      throw new IllegalArgumentException(
+          "--dedupeWindowSeconds must be > 0, got " + o.getDedupeWindowSeconds());
+    }
+    if (o.getDedupeAllowedLatenessSeconds() < 0) {
+      throw new IllegalArgumentException(
+          "--dedupeAllowedLatenessSeconds must be >= 0, got "
+              + o.getDedupeAllowedLatenessSeconds());
+    }
+    return DedupeConfig.defaults()
+        .withThreshold(o.getDedupeThreshold())
+        .withWindow(kind, Duration.ofSeconds(o.getDedupeWindowSeconds()))
+        .withAllowedLateness(Duration.ofSeconds(o.getDedupeAllowedLatenessSeconds()))
+        .withBands(o.getDedupeBands(), o.getDedupeBitsPerBand())
+        .withMaxKeptPerKey(o.getDedupeMaxKeptPerKey())
+        .withSeed(o.getDedupeSeed())
+        .withEmbedder(o.getEmbedder());
+  }
+}

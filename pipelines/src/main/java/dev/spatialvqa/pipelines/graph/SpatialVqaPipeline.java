@@ -1,0 +1,454 @@
+package dev.spatialvqa.pipelines.graph;
+
+import dev.spatialvqa.core.dedupe.DedupeConfig;
+import dev.spatialvqa.core.generate.QaConfig;
+import dev.spatialvqa.core.lift.LiftConfig;
+import dev.spatialvqa.core.models.MissingModels;
+import dev.spatialvqa.core.models.ModelRole;
+import dev.spatialvqa.pipelines.options.PerceptionSettings;
+import dev.spatialvqa.pipelines.options.SpatialVqaOptions;
+import dev.spatialvqa.schemas.DeadLetter;
+import dev.spatialvqa.schemas.DuplicateRecord;
+import dev.spatialvqa.schemas.FetchedImage;
+import dev.spatialvqa.schemas.ImageRecord;
+import dev.spatialvqa.schemas.PerceivedScene;
+import dev.spatialvqa.schemas.QaRecord;
+import dev.spatialvqa.schemas.SceneRecord;
+import dev.spatialvqa.transforms.dedupe.DedupeQaTexts;
+import dev.spatialvqa.transforms.errors.CountAs;
+import dev.spatialvqa.transforms.errors.DeadLetters;
+import dev.spatialvqa.transforms.errors.Ledger;
+import dev.spatialvqa.transforms.generate.GenerateQa;
+import dev.spatialvqa.transforms.ingest.IngestImages;
+import dev.spatialvqa.transforms.ingest.StoreImageBlobs;
+import dev.spatialvqa.transforms.lift.LiftScenes;
+import dev.spatialvqa.transforms.load.LoadScenes;
+import dev.spatialvqa.transforms.load.ManifestLine;
+import dev.spatialvqa.transforms.load.ReadManifest;
+import dev.spatialvqa.transforms.perceive.Perceive;
+import dev.spatialvqa.transforms.refer.ResolveAmbiguity;
+import dev.spatialvqa.transforms.sink.WriteAvro;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
+import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
+import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.joda.time.Duration;
+
+/**
+ * The main job's graph. {@link #build} reads the options once, attaches the sources named by {@code
+ * --input}, the processing graph ({@link #process}) and the sinks under {@code --output}. {@link
+ * #process} is the seam tests use: the real graph between in-memory sources and sinks.
+ *
+ * <pre>
+ * manifest lines -> LoadScenes -> LiftScenes -> ResolveAmbiguity -> GenerateQa -> DedupeQaTexts -> MixGate -> qa/
+ *   `- image-only lines -> Perceive -'  scenes/ <-'                      duplicates/ <-'  general mix (--mixInput) -'
+ *                                                                                       reserve/, accounting/
+ * urls: | watch: | kafka: | pubsub: -> IngestImages (fetch, dedupe) -> [--until=fetch] images/
+ *                                      (full run: -> PerceiveImages -> LiftScenes ...; needs --models)
+ * without the perception models: image-only lines are dead letters (missing_model); image-stream
+ * inputs stop at start-up naming the missing roles
+ * every stage's dead letters -> deadletters/
+ * </pre>
+ *
+ * <p>Unbounded runs window every output into fixed windows of {@code --windowSize} (late data up to
+ * {@code --allowedLateness}, written in late panes) and write a fixed number of shards per window,
+ * so files appear while the stream runs.
+ */
+public final class SpatialVqaPipeline {
+  private SpatialVqaPipeline() {}
+
+  /**
+   * Plain configuration values of the graph (never PipelineOptions). {@code dedupe} is null when
+   * near-duplicate dedupe of QA is off ({@code --dedupe=false}); {@code perception} is null when
+   * the run has no perception settings (images that need perception are then dead letters).
+   */
+  public record Config(
+      LiftConfig lift, QaConfig qa, DedupeConfig dedupe, PerceptionSettings perception)
+      implements Serializable {
+    public Config(LiftConfig lift, QaConfig qa) {
+      this(lift, qa, DedupeConfig.defaults(), null);
+    }
+
+    public Config(LiftConfig lift, QaConfig qa, DedupeConfig dedupe) {
+      this(lift, qa, dedupe, null);
+    }
+
+    public static Config defaults() {
+      return new Config(LiftConfig.defaults(), QaConfig.defaults(), DedupeConfig.defaults());
+    }
+
+    public static Config from(SpatialVqaOptions o) {
+      return new Config(
+          LiftConfig.defaults().withMinPoints(o.getMinObjectPoints()),
+          dev.spatialvqa.pipelines.options.QaConfigs.from(o),
+          o.getDedupe() ? DedupeSettings.from(o) : null,
+          PerceptionSettings.from(o));
+    }
+
+    public Config withDedupe(DedupeConfig d) {
+      return new Config(lift, qa, d, perception);
+    }
+
+    /** Perception models and settings (null: images that need perception are dead letters). */
+    public Config withPerception(PerceptionSettings p) {
+      return new Config(lift, qa, dedupe, p);
+    }
+
+    /** Perception roles the run lacks (every required role without a model config). */
+    public List<String> missingModels() {
+      return (perception == null ? MissingModels.required(true) : perception.missing())
+          .stream().map(ModelRole::key).toList();
+    }
+  }
+
+  /** The graph's inputs: whichever entries the run has (null when absent). */
+  public record Inputs(
+      PCollection<ManifestLine> manifestLines,
+      PCollection<FetchedImage> images,
+      PCollection<DeadLetter> ingestDeadLetters) {
+    public Inputs(PCollection<ManifestLine> manifestLines) {
+      this(manifestLines, null, null);
+    }
+  }
+
+  /**
+   * The graph's outputs, before the sinks ({@code images} only in ingest-only runs; {@code
+   * duplicates} null when dedupe is off).
+   */
+  public record Outputs(
+      PCollection<SceneRecord> scenes,
+      PCollection<QaRecord> qa,
+      PCollection<DeadLetter> deadLetters,
+      PCollection<FetchedImage> images,
+      PCollection<DuplicateRecord> duplicates) {
+    public Outputs(
+        PCollection<SceneRecord> scenes,
+        PCollection<QaRecord> qa,
+        PCollection<DeadLetter> deadLetters) {
+      this(scenes, qa, deadLetters, null, null);
+    }
+  }
+
+  /** How unbounded outputs are windowed before the sinks. */
+  public record Streaming(Duration windowSize, Duration allowedLateness, int shards)
+      implements Serializable {
+    public static Streaming defaults() {
+      return new Streaming(Duration.standardMinutes(1), Duration.standardDays(1), 1);
+    }
+
+    public static Streaming from(SpatialVqaOptions o) {
+      if (o.getStreamingShards() < 1) {
+        throw new IllegalArgumentException(
+            "--streamingShards must be >= 1, got " + o.getStreamingShards());
+      }
+      return new Streaming(
+          ImageIngest.windowSize(o),
+          ImageIngest.duration("allowedLateness", o.getAllowedLateness()),
+          o.getStreamingShards());
+    }
+  }
+
+  /** Image-stream input kinds (crawl records or shards, through fetch). */
+  static boolean isImageInput(String kind) {
+    return IngestImages.KINDS.contains(kind);
+  }
+
+  /** The name of the run's last per-input stage (what the ledger balances against). */
+  public static String lastStage(SpatialVqaOptions o) {
+    return ImageIngest.untilFetch(o) ? "images" : "scenes";
+  }
+
+  /** Whether the run's inputs are bounded (a bounded run ends and writes summary.json). */
+  public static boolean isBounded(SpatialVqaOptions o) {
+    String kind = InputSpec.parse(o.getInput()).kind();
+    return kind.equals("manifest") || kind.equals("urls");
+  }
+
+  /**
+   * Checks at start-up that the run can be built: image-stream inputs need perception models for a
+   * full run, or {@code --until=fetch}.
+   */
+  public static void checkRunnable(SpatialVqaOptions o) {
+    InputSpec in = InputSpec.parse(o.getInput());
+    boolean untilFetch = ImageIngest.untilFetch(o);
+    if (untilFetch && !isImageInput(in.kind())) {
+      throw new IllegalArgumentException(
+          "--until=fetch applies to image inputs ("
+              + IngestImages.KINDS
+              + "), not "
+              + in.kind()
+              + ":");
+    }
+    if (isImageInput(in.kind()) && !untilFetch) {
+      requirePerception(PerceptionSettings.from(o), in.kind() + ":" + in.value());
+    }
+  }
+
+  /** Sources + graph + sinks, from options. */
+  public static Outputs build(Pipeline p, SpatialVqaOptions o) {
+    checkRunnable(o);
+    InputSpec in = InputSpec.parse(o.getInput());
+    Config cfg = Config.from(o);
+    Inputs inputs;
+    if (in.kind().equals("manifest")) {
+      inputs = new Inputs(p.apply("ReadManifest", ReadManifest.from(in.value())));
+    } else if (isImageInput(in.kind())) {
+      PCollectionTuple ingested =
+          p.apply("IngestImages", ImageIngest.source(in.kind(), in.value(), o));
+      inputs = new Inputs(null, ingested.get(IngestImages.IMAGES), ingested.get(DeadLetters.TAG));
+    } else {
+      throw new IllegalArgumentException(
+          "input kind '" + in.kind() + "' is not available in this build");
+    }
+    Outputs out = ImageIngest.untilFetch(o) ? untilFetch(inputs) : mix(process(inputs, cfg), o);
+    write(out, o.getOutput(), Streaming.from(o));
+    return out;
+  }
+
+  /** Ingest-only graph ({@code --until=fetch}): the images are the last per-input stage. */
+  public static Outputs untilFetch(Inputs in) {
+    if (in.images() == null) {
+      throw new IllegalArgumentException("--until=fetch needs an image input");
+    }
+    return new Outputs(null, null, in.ingestDeadLetters(), in.images(), null);
+  }
+
+  /**
+   * The mix gate between the graph and the QA sink ({@link MixStage}): the returned outputs' QA are
+   * the admitted ones (for {@code OUTPUT/qa}) and their dead letters include the general mix's; the
+   * reserve and the accounting are written under {@code OUTPUT/reserve} and {@code
+   * OUTPUT/accounting}.
+   */
+  static Outputs mix(Outputs out, SpatialVqaOptions o) {
+    dev.spatialvqa.transforms.mix.MixGate.Result mixed = MixStage.apply(out.qa(), o);
+    MixStage.writeSideOutputs(mixed, o.getOutput(), o);
+    PCollection<DeadLetter> dead =
+        PCollectionList.of(out.deadLetters())
+            .and(mixed.deadLetters())
+            .apply("DeadLettersWithMix", Flatten.pCollections());
+    return new Outputs(
+        out.scenes(),
+        MixStage.windowed(mixed.admitted(), o, "WindowAdmittedQa"),
+        dead,
+        out.images(),
+        out.duplicates());
+  }
+
+  /** The processing graph between the IO seams. */
+  public static Outputs process(Inputs in, Config cfg) {
+    List<PCollection<DeadLetter>> dead = new ArrayList<>();
+    List<PCollection<PerceivedScene>> perceived = new ArrayList<>();
+    Pipeline p = null;
+    if (in.manifestLines() != null) {
+      p = in.manifestLines().getPipeline();
+      perceived.add(loadAndPerceive(in.manifestLines(), cfg, dead));
+    }
+    if (in.images() != null) {
+      p = in.images().getPipeline();
+      requirePerception(cfg.perception(), "of images");
+      if (in.ingestDeadLetters() != null) {
+        dead.add(in.ingestDeadLetters());
+      }
+      PCollectionTuple seen = in.images().apply("PerceiveImages", cfg.perception().perceive());
+      perceived.add(seen.get(Perceive.SCENES));
+      dead.add(seen.get(DeadLetters.TAG));
+    }
+    if (p == null) {
+      throw new IllegalArgumentException("the run has no input");
+    }
+    PCollection<PerceivedScene> allPerceived =
+        PCollectionList.of(perceived).apply("AllPerceivedScenes", Flatten.pCollections());
+    PCollectionTuple lifted = allPerceived.apply("LiftScenes", LiftScenes.with(cfg.lift()));
+    dead.add(lifted.get(DeadLetters.TAG));
+    PCollection<SceneRecord> scenes =
+        lifted
+            .get(LiftScenes.SCENES)
+            .apply("ResolveAmbiguity", ResolveAmbiguity.create())
+            .apply("CountScenes", CountAs.counter(Ledger.OUT + "scenes"));
+    PCollection<QaRecord> qa = scenes.apply("GenerateQa", GenerateQa.with(cfg.qa()));
+    PCollectionTuple deduped = dedupeQa(qa, cfg);
+    PCollection<DeadLetter> deadLetters =
+        PCollectionList.of(dead).apply("AllDeadLetters", Flatten.pCollections());
+    return new Outputs(
+        scenes,
+        deduped.get(DedupeQaTexts.KEPT),
+        deadLetters,
+        null,
+        cfg.dedupe() == null ? null : deduped.get(DedupeQaTexts.DUPLICATES));
+  }
+
+  /**
+   * Image-stream inputs yield images without depth or objects: a full run needs the perception
+   * models. Throws at start-up naming the missing roles, how to supply them, and --until=fetch.
+   */
+  static void requirePerception(PerceptionSettings perception, String input) {
+    PerceptionSettings ps =
+        perception != null
+            ? perception
+            : new PerceptionSettings(
+                null,
+                dev.spatialvqa.core.models.ModelPool.Settings.cpu(),
+                dev.spatialvqa.core.perceive.Batching.defaults(),
+                true,
+                60.0);
+    if (!ps.missing().isEmpty()) {
+      try {
+        ps.requireModels(input);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            e.getMessage()
+                + " Or run ingest only with --until=fetch (writes OUTPUT/images/ and the ledger).",
+            e);
+      }
+    }
+  }
+
+  /**
+   * Manifest lines to perceived scenes: {@code LoadScenes}; image-only lines go through {@code
+   * Perceive} when the run has every required model, else become {@code missing_model} dead letters
+   * ({@code NoPerceptionModels}). Dead letters are added to {@code dead}.
+   */
+  static PCollection<PerceivedScene> loadAndPerceive(
+      PCollection<ManifestLine> lines, Config cfg, List<PCollection<DeadLetter>> dead) {
+    PCollectionTuple loaded = lines.apply("LoadScenes", LoadScenes.create());
+    dead.add(loaded.get(DeadLetters.TAG));
+    PCollection<FetchedImage> needs = loaded.get(LoadScenes.NEEDS_PERCEPTION);
+    List<String> missing = cfg.missingModels();
+    if (!missing.isEmpty()) {
+      dead.add(needs.apply("NoPerceptionModels", ParDo.of(new MissingModelFn(missing))));
+      return loaded.get(LoadScenes.SCENES);
+    }
+    PCollectionTuple seen = needs.apply("Perceive", cfg.perception().perceive());
+    dead.add(seen.get(DeadLetters.TAG));
+    return PCollectionList.of(loaded.get(LoadScenes.SCENES))
+        .and(seen.get(Perceive.SCENES))
+        .apply("LoadedAndPerceived", Flatten.pCollections());
+  }
+
+  /**
+   * The {@code DedupeQaTexts} step: near-duplicate QA records (of other scenes) go to {@link
+   * DedupeQaTexts#DUPLICATES}; with dedupe off, the QA pass through unchanged.
+   */
+  public static PCollectionTuple dedupeQa(PCollection<QaRecord> qa, Config cfg) {
+    if (cfg.dedupe() == null) {
+      return PCollectionTuple.of(DedupeQaTexts.KEPT, qa);
+    }
+    return qa.apply("DedupeQaTexts", DedupeQaTexts.of(cfg.dedupe()));
+  }
+
+  /**
+   * The sinks: Avro shards under OUTPUT/scenes, OUTPUT/qa, OUTPUT/deadletters and (with dedupe)
+   * OUTPUT/duplicates.
+   */
+  public static void write(Outputs out, String output) {
+    write(out, output, Streaming.defaults());
+  }
+
+  /**
+   * The sinks; unbounded outputs are windowed first. Ingest-only runs write OUTPUT/images
+   * (ImageRecord shards, bytes under OUTPUT/images/blobs/) instead of scenes and qa.
+   */
+  public static void write(Outputs out, String output, Streaming streaming) {
+    if (out.scenes() != null) {
+      windowed(out.scenes(), "Scenes", streaming)
+          .apply(
+              "WriteScenes",
+              WriteAvro.of(SceneRecord.class, WriteAvro.child(output, "scenes"))
+                  .withStreamingShards(streaming.shards()));
+    }
+    if (out.qa() != null) {
+      windowed(out.qa(), "Qa", streaming)
+          .apply("CountQa", CountAs.counter("records.qa"))
+          .apply(
+              "WriteQa",
+              WriteAvro.of(QaRecord.class, WriteAvro.child(output, "qa"))
+                  .withStreamingShards(streaming.shards()));
+    }
+    if (out.duplicates() != null) {
+      windowed(out.duplicates(), "Duplicates", streaming)
+          .apply("CountDuplicates", CountAs.counter("records.duplicates"))
+          .apply(
+              "WriteDuplicates",
+              WriteAvro.of(DuplicateRecord.class, WriteAvro.child(output, "duplicates"))
+                  .withStreamingShards(streaming.shards()));
+    }
+    if (out.images() != null) {
+      String images = WriteAvro.child(output, "images");
+      PCollection<ImageRecord> records =
+          out.images()
+              .apply("StoreImages", StoreImageBlobs.to(WriteAvro.child(images, "blobs")))
+              .apply("CountImages", CountAs.counter(Ledger.OUT + "images"));
+      windowed(records, "Images", streaming)
+          .apply(
+              "WriteImages",
+              WriteAvro.of(ImageRecord.class, images).withStreamingShards(streaming.shards()));
+    }
+    windowed(out.deadLetters(), "DeadLetters", streaming)
+        .apply("CountDeadLetters", CountAs.counter("records.dead_letters"))
+        .apply(
+            "WriteDeadLetters",
+            WriteAvro.of(DeadLetter.class, WriteAvro.child(output, "deadletters"))
+                .withStreamingShards(streaming.shards()));
+  }
+
+  /**
+   * Unbounded: fixed windows of the window size, fired when the watermark passes the window's end
+   * and again for late data (one pane per window size of processing time) until the allowed
+   * lateness ends. Bounded, or already windowed/triggered upstream (e.g. the mix gate's admitted
+   * QA): unchanged.
+   */
+  static <T> PCollection<T> windowed(PCollection<T> pc, String name, Streaming s) {
+    if (pc.isBounded() == PCollection.IsBounded.BOUNDED) {
+      return pc;
+    }
+    var ws = pc.getWindowingStrategy();
+    if (!(ws.getWindowFn() instanceof org.apache.beam.sdk.transforms.windowing.GlobalWindows)
+        || !(ws.getTrigger() instanceof org.apache.beam.sdk.transforms.windowing.DefaultTrigger)) {
+      return pc;
+    }
+    return pc.apply(
+        "Window" + name,
+        Window.<T>into(FixedWindows.of(s.windowSize()))
+            .triggering(
+                AfterWatermark.pastEndOfWindow()
+                    .withLateFirings(
+                        AfterProcessingTime.pastFirstElementInPane().plusDelayOf(s.windowSize())))
+            .withAllowedLateness(s.allowedLateness())
+            .discardingFiredPanes());
+  }
+
+  /** Manifest lines with an image only need a depth model and object perception. */
+  static final class MissingModelFn extends DoFn<FetchedImage, DeadLetter> {
+    private final List<String> missing;
+
+    MissingModelFn(List<String> missing) {
+      this.missing = List.copyOf(missing);
+    }
+
+    @ProcessElement
+    public void process(@Element FetchedImage img, OutputReceiver<DeadLetter> out) {
+      out.output(
+          DeadLetters.of(
+              "perception",
+              "missing_model",
+              "scene "
+                  + img.getSceneId()
+                  + " has no depth: it needs perception models "
+                  + missing
+                  + " (metric depth, region proposer, CLIP scene filter unless --sceneFilter=false);"
+                  + " pass --models=CONFIG naming them (README 'Perception models')",
+              DeadLetters.ref(img.getUrl(), img.getContentHash(), img.getSceneId(), null),
+              img.getEventTime()));
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package dev.spatialvqa.transforms.errors;
+
+import dev.spatialvqa.core.metrics.Counts;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+
+/**
+ * The run's ledger as Beam counters, in one namespace so that a bounded run's {@code summary.json}
+ * and a streaming run's metrics report the same figures.
+ *
+ * <p>Every input is counted once under {@link #INPUTS} and once more as exactly one of: what
+ * reached the run's last per-input stage ({@code out.<name>}), {@code filtered.<reason>} or {@code
+ * dead.<reason>}. Other counters ({@code qa_type.<id>}, {@code objects_filtered.<reason>}, ...) are
+ * informational and do not take part in the balance.
+ */
+public final class Ledger {
+  public static final String NAMESPACE = "spatialvqa";
+  public static final String INPUTS = "inputs";
+  public static final String OUT = "out.";
+  public static final String FILTERED = "filtered.";
+  public static final String DEAD = "dead.";
+  public static final String QA_TYPE = "qa_type.";
+  public static final String OBJECTS_FILTERED = Counts.OBJECTS_FILTERED;
+
+  private Ledger() {}
+
+  public static Counter inputs() {
+    return Metrics.counter(NAMESPACE, INPUTS);
+  }
+
+  public static Counter output(String name) {
+    return Metrics.counter(NAMESPACE, OUT + name);
+  }
+
+  public static Counter filtered(String reason) {
+    return Metrics.counter(NAMESPACE, FILTERED + reason);
+  }
+
+  public static Counter dead(String reason) {
+    return Metrics.counter(NAMESPACE, DEAD + reason);
+  }
+
+  public static Counter qaType(String type) {
+    return Metrics.counter(NAMESPACE, QA_TYPE + type);
+  }
+
+  public static Counter objectsFiltered(String reason) {
+    return Metrics.counter(NAMESPACE, OBJECTS_FILTERED + reason);
+  }
+
+  /** The ledger's counters as the pure code's {@link Counts} (informational counters only). */
+  public static final Counts COUNTS = (name, n) -> counter(name).inc(n);
+
+  /** Any other informational counter in the ledger's namespace. */
+  public static Counter counter(String name) {
+    return Metrics.counter(NAMESPACE, name);
+  }
+}

@@ -1,0 +1,55 @@
+package dev.spatialvqa.transforms.generate;
+
+import dev.spatialvqa.core.generate.QaConfig;
+import dev.spatialvqa.core.generate.QaGenerator;
+import dev.spatialvqa.schemas.QaRecord;
+import dev.spatialvqa.schemas.SceneRecord;
+import dev.spatialvqa.transforms.errors.Ledger;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+
+/**
+ * Generates QA records for each scene from the template catalog ({@link QaGenerator} holds the
+ * logic). Deterministic per scene; stateless, any windowing. Counts {@code qa_type.<type>}. A
+ * failure here is a bug, not bad input, so it fails the bundle.
+ */
+public final class GenerateQa extends PTransform<PCollection<SceneRecord>, PCollection<QaRecord>> {
+  private final QaConfig config;
+
+  private GenerateQa(QaConfig config) {
+    this.config = config;
+  }
+
+  public static GenerateQa with(QaConfig config) {
+    return new GenerateQa(config);
+  }
+
+  @Override
+  public PCollection<QaRecord> expand(PCollection<SceneRecord> scenes) {
+    return scenes.apply("FillTemplates", ParDo.of(new GenerateFn(config)));
+  }
+
+  static final class GenerateFn extends DoFn<SceneRecord, QaRecord> {
+    private final QaConfig config;
+    private transient QaGenerator generator;
+
+    GenerateFn(QaConfig config) {
+      this.config = config;
+    }
+
+    @Setup
+    public void setup() {
+      generator = new QaGenerator(config);
+    }
+
+    @ProcessElement
+    public void process(@Element SceneRecord scene, OutputReceiver<QaRecord> out) {
+      for (QaRecord qa : generator.generate(scene)) {
+        Ledger.qaType(qa.getQuestionType()).inc();
+        out.output(qa);
+      }
+    }
+  }
+}

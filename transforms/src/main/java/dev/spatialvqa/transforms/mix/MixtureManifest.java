@@ -1,0 +1,172 @@
+package dev.spatialvqa.transforms.mix;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.spatialvqa.core.mix.MixtureWeights;
+import dev.spatialvqa.core.mix.ShareRatio;
+import dev.spatialvqa.schemas.MixAccounting;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.file.DataFileStream;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.ResolveOptions;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.util.MimeTypes;
+
+/**
+ * Writes {@code OUTPUT/mixture.json} after a bounded run: the shards of each source a trainer mixes
+ * (admitted spatial QA under {@code qa/}, the general mix's files) with the sampling weights that
+ * realise the target share ({@link MixtureWeights}), totals summed from {@code accounting/}, and
+ * the reserve (not part of the mixture). Shard paths under OUTPUT are relative to it.
+ */
+public final class MixtureManifest {
+  private MixtureManifest() {}
+
+  /**
+   * Builds the manifest of a finished bounded run.
+   *
+   * @param output the run's output folder or prefix
+   * @param generalPattern the general mix's file pattern, or null when the run had none
+   * @param share the target share (used when no accounting record exists)
+   * @param tokenizerId the tokenizer's id (used when no accounting record exists)
+   */
+  public static Map<String, Object> build(
+      String output, String generalPattern, ShareRatio share, String tokenizerId)
+      throws IOException {
+    long general = 0,
+        generalRecords = 0,
+        admitted = 0,
+        qaAdmitted = 0,
+        reserved = 0,
+        qaReserved = 0;
+    long tooLate = 0, windows = 0;
+    String tokenizer = tokenizerId, chatFormat = null;
+    Integer imageTokens = null;
+    for (MixAccounting m : readAccounting(child(output, "accounting"))) {
+      general += m.getGeneralTokens();
+      generalRecords += m.getGeneralRecords();
+      admitted += m.getSpatialTokensAdmitted();
+      qaAdmitted += m.getQaAdmitted();
+      reserved += m.getSpatialTokensReserved();
+      qaReserved += m.getQaReserved();
+      tooLate += m.getGeneralTokensTooLate();
+      if ("window".equals(m.getRecordKind())) {
+        windows++;
+      }
+      tokenizer = m.getTokenizer();
+      chatFormat = m.getChatFormat();
+      imageTokens = m.getImageTokensPerQa();
+    }
+    MixtureWeights w = new MixtureWeights(share, admitted, qaAdmitted, general, generalRecords);
+
+    Map<String, Object> spatial = new LinkedHashMap<>();
+    spatial.put("name", "spatial_qa");
+    spatial.put("format", "avro:QaRecord");
+    spatial.put("shards", relativeShards(output, "qa"));
+    spatial.put("records", qaAdmitted);
+    spatial.put("tokens", admitted);
+    spatial.put("token_weight", w.spatialTokenWeight());
+    spatial.put("example_probability", w.spatialExampleProbability());
+    spatial.put("epochs_per_general_epoch", w.spatialEpochsPerGeneralEpoch());
+
+    Map<String, Object> gen = new LinkedHashMap<>();
+    gen.put("name", "general");
+    gen.put("format", "jsonl");
+    gen.put("shards", generalPattern == null ? List.of() : files(generalPattern));
+    gen.put("records", generalRecords);
+    gen.put("tokens", general);
+    gen.put("token_weight", w.generalTokenWeight());
+    Double ps = w.spatialExampleProbability();
+    gen.put("example_probability", ps == null ? null : 1.0 - ps);
+    gen.put("epochs_per_general_epoch", 1.0);
+
+    Map<String, Object> reserve = new LinkedHashMap<>();
+    reserve.put("shards", relativeShards(output, "reserve"));
+    reserve.put("records", qaReserved);
+    reserve.put("tokens", reserved);
+
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("target_share", share.asDouble());
+    m.put("target_share_exact", share.toString());
+    m.put("tokenizer", tokenizer);
+    m.put("chat_format", chatFormat);
+    m.put("image_tokens_per_qa", imageTokens);
+    m.put("gated", generalPattern != null);
+    m.put("windows", windows);
+    m.put("share_as_is", w.shareAsIs());
+    m.put("general_tokens_needed", w.generalTokensNeeded());
+    m.put("general_tokens_too_late", tooLate);
+    m.put("sources", List.of(spatial, gen));
+    m.put("reserve", reserve);
+    m.put(
+        "how_to_use",
+        "sample token_weight of the training tokens from each source (or per example with"
+            + " example_probability); equivalently repeat the spatial shards"
+            + " epochs_per_general_epoch times per pass over the general shards");
+    return m;
+  }
+
+  /** Builds and writes {@code OUTPUT/mixture.json}; returns its location. */
+  public static String write(
+      String output, String generalPattern, ShareRatio share, String tokenizerId)
+      throws IOException {
+    Map<String, Object> m = build(output, generalPattern, share, tokenizerId);
+    ResourceId target =
+        FileSystems.matchNewResource(output, true)
+            .resolve("mixture.json", ResolveOptions.StandardResolveOptions.RESOLVE_FILE);
+    try (OutputStream out = Channels.newOutputStream(FileSystems.create(target, MimeTypes.TEXT))) {
+      out.write(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(m));
+    }
+    return target.toString();
+  }
+
+  private static String child(String base, String dir) {
+    return FileSystems.matchNewResource(base, true)
+        .resolve(dir, ResolveOptions.StandardResolveOptions.RESOLVE_DIRECTORY)
+        .toString();
+  }
+
+  private static List<String> files(String pattern) throws IOException {
+    MatchResult r = FileSystems.match(pattern, EmptyMatchTreatment.ALLOW);
+    List<String> out = new ArrayList<>();
+    if (r.status() == MatchResult.Status.OK) {
+      for (MatchResult.Metadata md : r.metadata()) {
+        out.add(md.resourceId().toString());
+      }
+    }
+    out.sort(null);
+    return out;
+  }
+
+  private static List<String> relativeShards(String output, String dir) throws IOException {
+    String base = child(output, dir);
+    List<String> out = new ArrayList<>();
+    for (String f : files(base + "*.avro")) {
+      out.add(dir + "/" + f.substring(f.lastIndexOf('/') + 1));
+    }
+    return out;
+  }
+
+  private static List<MixAccounting> readAccounting(String dir) throws IOException {
+    List<MixAccounting> out = new ArrayList<>();
+    for (String f : files(dir + "*.avro")) {
+      try (InputStream in =
+              Channels.newInputStream(
+                  FileSystems.open(FileSystems.matchSingleFileSpec(f).resourceId()));
+          DataFileStream<MixAccounting> s =
+              new DataFileStream<>(in, new SpecificDatumReader<>(MixAccounting.class))) {
+        s.forEach(out::add);
+      }
+    }
+    return out;
+  }
+}

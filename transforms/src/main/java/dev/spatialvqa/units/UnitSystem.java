@@ -1,9 +1,0 @@
-package dev.spatialvqa.units;
-
-/** The unit system an answer states a length in. */
-public enum UnitSystem {
-  /** metres and centimetres */
-  METRIC,
-  /** feet and inches */
-  IMPERIAL
-}

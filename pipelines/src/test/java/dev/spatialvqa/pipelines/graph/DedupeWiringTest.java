@@ -23,7 +23,7 @@ import org.apache.beam.sdk.testing.TestPipelineExtension;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.joda.time.Duration;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,7 +117,7 @@ class DedupeWiringTest {
     DedupeConfig c = SpatialVqaPipeline.Config.from(o).dedupe();
 
     assertEquals(DedupeConfig.WindowKind.SLIDING, c.windowKind());
-    assertEquals(Duration.standardSeconds(120), c.windowSize());
+    assertEquals(Duration.ofSeconds(120), c.windowSize());
     assertEquals(0.95, c.threshold());
     assertEquals(4, c.bands());
     assertEquals(5, c.bitsPerBand());

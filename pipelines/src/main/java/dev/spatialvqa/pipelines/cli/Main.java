@@ -12,6 +12,11 @@ import java.util.ServiceLoader;
 public final class Main {
   private Main() {}
 
+  static final String MISSING_BENCH =
+      "the benchmarks module is not on the class path (it is not part of the runtime"
+          + " distribution): run it through bin/spatialvqa bench, which adds"
+          + " benchmarks/target/bench/";
+
   /**
    * The subcommands, in the order {@code --help} lists them. One line per command. Commands from
    * other modules on the class path ({@code bench}, from the benchmarks module, which is not part
@@ -31,6 +36,30 @@ public final class Main {
     for (Command c : ServiceLoader.load(Command.class)) {
       m.putIfAbsent(c.name(), c);
     }
+    m.putIfAbsent(
+        "bench",
+        new Command() {
+          @Override
+          public String name() {
+            return "bench";
+          }
+
+          @Override
+          public String summary() {
+            return "run a named benchmark (the benchmarks module; bin/spatialvqa bench adds it)";
+          }
+
+          @Override
+          public String help() {
+            return "usage: bin/spatialvqa bench NAME [ARGS]\n\n" + MISSING_BENCH;
+          }
+
+          @Override
+          public int run(List<String> args, PrintStream out, PrintStream err) {
+            err.println("spatialvqa: " + MISSING_BENCH);
+            return 1;
+          }
+        });
     return m;
   }
 

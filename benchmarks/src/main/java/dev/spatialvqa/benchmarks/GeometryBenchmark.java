@@ -2,6 +2,7 @@ package dev.spatialvqa.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spatialvqa.core.image.ImageDecoder;
 import dev.spatialvqa.core.lift.CameraIntrinsics;
 import dev.spatialvqa.core.lift.DepthImage;
 import dev.spatialvqa.core.lift.LiftConfig;
@@ -23,7 +24,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.imageio.ImageIO;
 
 /**
  * {@code bench geometry}: one RGB-D scene (default: the bundled 730x530 SUN RGB-D scene {@code
@@ -210,7 +210,7 @@ public final class GeometryBenchmark implements Benchmark {
   }
 
   private static BufferedImage read(Path p) throws IOException {
-    BufferedImage img = ImageIO.read(p.toFile());
+    BufferedImage img = ImageDecoder.decode(java.nio.file.Files.readAllBytes(p));
     if (img == null) {
       throw new IOException("not a readable image: " + p);
     }

@@ -5,15 +5,13 @@ import ai.djl.Model;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
+import dev.spatialvqa.core.ids.ContentIds;
 import dev.spatialvqa.core.runtime.DjlOffline;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -112,7 +110,7 @@ public final class MiniLmTextEmbedder implements TextEmbedder {
     DjlOffline.enforce();
     byte[] onnx = resource(MODEL_RESOURCE);
     byte[] tok = resource(TOKENIZER_RESOURCE);
-    String id = "all-minilm-l6-v2-q@" + sha256(onnx).substring(0, 12);
+    String id = "all-minilm-l6-v2-q@" + ContentIds.sha256Hex(onnx).substring(0, 12);
     Model model = Model.newInstance("all-minilm-l6-v2-q", "OnnxRuntime");
     try {
       model.load(new ByteArrayInputStream(onnx), Map.of());
@@ -135,14 +133,6 @@ public final class MiniLmTextEmbedder implements TextEmbedder {
       return in.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + name, e);
-    }
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.spatialvqa.core.generate;
 
+import dev.spatialvqa.core.ids.ContentIds;
 import dev.spatialvqa.schemas.Provenance;
 import dev.spatialvqa.schemas.QaKind;
 import dev.spatialvqa.schemas.QaRecord;
@@ -7,9 +8,6 @@ import dev.spatialvqa.schemas.SceneObject;
 import dev.spatialvqa.schemas.SceneRecord;
 import dev.spatialvqa.templates.QuestionType;
 import dev.spatialvqa.templates.TemplateCatalog;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -456,7 +454,7 @@ public final class QaGenerator {
     String answerTemplateId = t.id() + "/" + group + ai;
     String answerObjectId = chosenOther == null ? null : chosenOther[0].getObjectId();
     String qaId =
-        sha256(
+        ContentIds.sha256Hex(
             String.join(
                 "\u0000",
                 st.scene.getSceneId(),
@@ -551,7 +549,7 @@ public final class QaGenerator {
   }
 
   static long seed(String sceneId, String salt) {
-    byte[] h = sha256Bytes(sceneId + "\u0000" + salt);
+    byte[] h = ContentIds.sha256(sceneId + "\u0000" + salt);
     long s = 0;
     for (int i = 0; i < 8; i++) {
       s = (s << 8) | (h[i] & 0xff);
@@ -562,23 +560,6 @@ public final class QaGenerator {
   private static <T> void shuffle(List<T> xs, SplittableRandom rng) {
     for (int i = xs.size() - 1; i > 0; i--) {
       Collections.swap(xs, i, rng.nextInt(i + 1));
-    }
-  }
-
-  static String sha256(String s) {
-    byte[] h = sha256Bytes(s);
-    StringBuilder b = new StringBuilder(64);
-    for (byte x : h) {
-      b.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
-    }
-    return b.toString();
-  }
-
-  private static byte[] sha256Bytes(String s) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

@@ -3,14 +3,9 @@ package dev.spatialvqa.core.image;
 import dev.spatialvqa.core.load.InputException;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import javax.imageio.ImageIO;
 
-/** Decoding helpers over ImageIO (TwelveMonkeys plugins register through the service loader). */
+/** Decoding helpers for manifest files, over the one decode path ({@link ImageDecoder}). */
 public final class Images {
   private Images() {}
 
@@ -19,7 +14,7 @@ public final class Images {
       throws InputException {
     BufferedImage img;
     try {
-      img = ImageIO.read(new ByteArrayInputStream(bytes));
+      img = ImageDecoder.decode(bytes);
     } catch (IOException | RuntimeException e) {
       throw new InputException(reason, what + " could not be decoded: " + e.getMessage(), e);
     }
@@ -33,13 +28,5 @@ public final class Images {
   public static int[] samples(BufferedImage img) {
     Raster r = img.getRaster();
     return r.getSamples(0, 0, img.getWidth(), img.getHeight(), 0, (int[]) null);
-  }
-
-  public static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -1,9 +1,7 @@
 package dev.spatialvqa.core.image;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import javax.imageio.ImageIO;
 
 /** A decoded 8-bit RGB image, row-major, packed {@code 0xRRGGBB}, EXIF orientation applied. */
 public record RgbImage(int width, int height, int[] rgb) {
@@ -22,13 +20,13 @@ public record RgbImage(int width, int height, int[] rgb) {
   }
 
   /**
-   * Decodes with ImageIO (TwelveMonkeys plugins for WebP and CMYK JPEG are on the classpath) and
-   * applies the EXIF orientation (1-8) so that width/height match the fetched image record.
+   * Decodes through {@link ImageDecoder} (TwelveMonkeys plugins for WebP and CMYK JPEG) and applies
+   * the EXIF orientation (1-8) so that width/height match the fetched image record.
    *
    * @throws IOException when no reader can decode the bytes
    */
   public static RgbImage decode(byte[] bytes, int exifOrientation) throws IOException {
-    BufferedImage img = ImageIO.read(new ByteArrayInputStream(bytes));
+    BufferedImage img = ImageDecoder.decode(bytes);
     if (img == null) {
       throw new IOException("no ImageIO reader could decode the image");
     }

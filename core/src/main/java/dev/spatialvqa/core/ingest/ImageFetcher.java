@@ -1,5 +1,6 @@
 package dev.spatialvqa.core.ingest;
 
+import dev.spatialvqa.core.ids.ContentIds;
 import dev.spatialvqa.schemas.FetchedImage;
 import java.io.ByteArrayOutputStream;
 import java.net.ConnectException;
@@ -13,10 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -133,7 +131,7 @@ public final class ImageFetcher implements AutoCloseable {
   public static FetchedImage toRecord(CrawlRecord record, byte[] bytes, ProbeResult p) {
     return FetchedImage.newBuilder()
         .setUrl(record.url())
-        .setContentHash(sha256(bytes))
+        .setContentHash(ContentIds.sha256Hex(bytes))
         .setFormat(p.format().id())
         .setWidth(p.width())
         .setHeight(p.height())
@@ -144,14 +142,6 @@ public final class ImageFetcher implements AutoCloseable {
         .setSource(record.source())
         .setEventTime(record.crawlTimeMillis())
         .build();
-  }
-
-  public static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** Fetches a URL under the guard, following redirects; returns the final 2xx response. */

@@ -8,14 +8,13 @@ import com.twelvemonkeys.imageio.metadata.jpeg.JPEGSegmentUtil;
 import com.twelvemonkeys.imageio.metadata.tiff.TIFF;
 import com.twelvemonkeys.imageio.metadata.tiff.TIFFReader;
 import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
+import dev.spatialvqa.core.image.ImageDecoder;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 
 /**
  * Verifies that encoded bytes are a decodable image of an accepted format, safely.
@@ -64,29 +63,37 @@ public final class ImageProbe {
           FetchException.NOT_AN_IMAGE,
           "bytes are not JPEG, PNG, WebP, GIF or BMP (" + head(bytes) + ")");
     }
-    int w;
-    int h;
-    ImageInputStream in = new ByteArrayImageInputStream(bytes);
-    Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-    if (!readers.hasNext()) {
-      throw new FetchException(FetchException.UNDECODABLE, "no ImageIO reader for " + format.id());
-    }
-    ImageReader reader = readers.next();
+    int[] size = new int[2];
     try {
-      reader.setInput(in, true, true);
-      w = reader.getWidth(0);
-      h = reader.getHeight(0);
-      if (w <= 0 || h <= 0) {
-        throw new FetchException(FetchException.UNDECODABLE, "header gives size " + w + "x" + h);
-      }
-      if ((long) w * h > maxPixels) {
-        throw new FetchException(
-            FetchException.PIXEL_BOMB,
-            "header gives " + w + "x" + h + " = " + ((long) w * h) + " pixels, cap " + maxPixels);
-      }
       List<String> warnings = new ArrayList<>();
-      reader.addIIOReadWarningListener((r, msg) -> warnings.add(msg));
-      reader.read(0);
+      BufferedImage img =
+          ImageDecoder.decode(
+              bytes,
+              (hw, hh) -> {
+                if (hw <= 0 || hh <= 0) {
+                  throw new FetchException(
+                      FetchException.UNDECODABLE, "header gives size " + hw + "x" + hh);
+                }
+                if ((long) hw * hh > maxPixels) {
+                  throw new FetchException(
+                      FetchException.PIXEL_BOMB,
+                      "header gives "
+                          + hw
+                          + "x"
+                          + hh
+                          + " = "
+                          + ((long) hw * hh)
+                          + " pixels, cap "
+                          + maxPixels);
+                }
+                size[0] = hw;
+                size[1] = hh;
+              },
+              warnings);
+      if (img == null) {
+        throw new FetchException(
+            FetchException.UNDECODABLE, "no ImageIO reader for " + format.id());
+      }
       if (!warnings.isEmpty()) {
         throw new FetchException(FetchException.UNDECODABLE, "decoder warning: " + warnings.get(0));
       }
@@ -95,9 +102,9 @@ public final class ImageProbe {
     } catch (IOException | RuntimeException e) {
       throw new FetchException(
           FetchException.UNDECODABLE, format.id() + " does not decode: " + e, e);
-    } finally {
-      reader.dispose();
     }
+    int w = size[0];
+    int h = size[1];
     int orientation = 1;
     Double focal = null;
     Directory exif = exif(format, bytes);

@@ -1,5 +1,6 @@
 package dev.spatialvqa.core.load;
 
+import dev.spatialvqa.core.ids.ContentIds;
 import dev.spatialvqa.core.image.Images;
 import dev.spatialvqa.core.ingest.FetchException;
 import dev.spatialvqa.core.ingest.ImageProbe;
@@ -62,7 +63,7 @@ public final class SceneLoader {
     }
     int w = probe.width();
     int h = probe.height();
-    String hash = Images.sha256(imageBytes);
+    String hash = ContentIds.sha256Hex(imageBytes);
 
     Intrinsics k = null;
     IntrinsicsSource kSource = null;

@@ -1,13 +1,11 @@
 package dev.spatialvqa.core.mix;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.spatialvqa.core.ids.ContentIds;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 
 /**
@@ -88,7 +86,7 @@ public final class TokenCounter implements AutoCloseable {
           format,
           imageTokens,
           addSpecialTokens,
-          name + "@" + sha256(tokenizerJson).substring(0, 12));
+          name + "@" + ContentIds.sha256Hex(tokenizerJson).substring(0, 12));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot load tokenizer " + name, e);
     } catch (RuntimeException e) {
@@ -156,13 +154,5 @@ public final class TokenCounter implements AutoCloseable {
   @Override
   public void close() {
     tokenizer.close();
-  }
-
-  static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

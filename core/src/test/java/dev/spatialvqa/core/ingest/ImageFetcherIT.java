@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.spatialvqa.core.ids.ContentIds;
 import dev.spatialvqa.core.testing.LoopbackImageServer;
 import dev.spatialvqa.schemas.FetchedImage;
 import java.net.InetAddress;
@@ -69,7 +70,7 @@ class ImageFetcherIT {
     assertEquals("jpeg", j.getFormat());
     assertEquals(320, j.getWidth());
     assertEquals(240, j.getHeight());
-    assertEquals(ImageFetcher.sha256(LoopbackImageServer.JPEG), j.getContentHash());
+    assertEquals(ContentIds.sha256Hex(LoopbackImageServer.JPEG), j.getContentHash());
     assertEquals(64, j.getContentHash().length());
     assertEquals("alt", j.getCaption());
     assertEquals(1000L, j.getEventTime());

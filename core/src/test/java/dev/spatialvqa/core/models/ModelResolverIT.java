@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.spatialvqa.core.ids.ContentIds;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -79,7 +80,7 @@ class ModelResolverIT {
     try {
       String uri = "http://127.0.0.1:" + server.getAddress().getPort() + "/m/model.onnx";
       ModelResolver r = ModelResolver.withDefaults(dir.resolve("cache"), List.of());
-      FileRef ref = new FileRef(uri, ModelResolver.sha256(body));
+      FileRef ref = new FileRef(uri, ContentIds.sha256Hex(body));
 
       Path first = r.resolve(ref, "model 'm'");
       Path second = r.resolve(ref, "model 'm'");

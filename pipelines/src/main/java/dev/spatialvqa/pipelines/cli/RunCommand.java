@@ -103,7 +103,7 @@ final class RunCommand implements Command {
             + (dev.spatialvqa.pipelines.graph.ImageIngest.untilFetch(o)
                 ? "/{images,deadletters}/*.avro and summary.json"
                 : "/{scenes,qa,duplicates,reserve,accounting,deadletters}/*.avro, summary.json and mixture.json"));
-    if (!ledger.balanced()) {
+    if (!ledger.complete()) {
       err.println("spatialvqa: the ledger does not balance: " + ledger.balanceLine());
       return 1;
     }

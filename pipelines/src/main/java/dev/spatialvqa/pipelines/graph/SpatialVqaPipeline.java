@@ -16,8 +16,10 @@ import dev.spatialvqa.schemas.QaRecord;
 import dev.spatialvqa.schemas.SceneRecord;
 import dev.spatialvqa.transforms.dedupe.DedupeQaTexts;
 import dev.spatialvqa.transforms.errors.CountAs;
+import dev.spatialvqa.transforms.errors.DeadLetterCollector;
 import dev.spatialvqa.transforms.errors.DeadLetters;
 import dev.spatialvqa.transforms.errors.Ledger;
+import dev.spatialvqa.transforms.errors.RunLedger;
 import dev.spatialvqa.transforms.generate.GenerateQa;
 import dev.spatialvqa.transforms.ingest.IngestImages;
 import dev.spatialvqa.transforms.ingest.StoreImageBlobs;
@@ -123,19 +125,25 @@ public final class SpatialVqaPipeline {
 
   /**
    * The graph's outputs, before the sinks ({@code images} only in ingest-only runs; {@code
-   * duplicates} null when dedupe is off).
+   * duplicates} null when dedupe is off). Every stage's failures are registered with {@code
+   * deadLetterPath}, which the dead-letter sink flattens once ({@link #deadLetters()}).
    */
   public record Outputs(
       PCollection<SceneRecord> scenes,
       PCollection<QaRecord> qa,
-      PCollection<DeadLetter> deadLetters,
+      DeadLetterCollector deadLetterPath,
       PCollection<FetchedImage> images,
       PCollection<DuplicateRecord> duplicates) {
     public Outputs(
         PCollection<SceneRecord> scenes,
         PCollection<QaRecord> qa,
         PCollection<DeadLetter> deadLetters) {
-      this(scenes, qa, deadLetters, null, null);
+      this(scenes, qa, DeadLetterCollector.of(deadLetters), null, null);
+    }
+
+    /** All of the run's dead letters (one Flatten, whatever the number of stages). */
+    public PCollection<DeadLetter> deadLetters() {
+      return deadLetterPath.flattened();
     }
   }
 
@@ -220,7 +228,8 @@ public final class SpatialVqaPipeline {
     if (in.images() == null) {
       throw new IllegalArgumentException("--until=fetch needs an image input");
     }
-    return new Outputs(null, null, in.ingestDeadLetters(), in.images(), null);
+    return new Outputs(
+        null, null, DeadLetterCollector.of(in.ingestDeadLetters()), in.images(), null);
   }
 
   /**
@@ -232,21 +241,18 @@ public final class SpatialVqaPipeline {
   static Outputs mix(Outputs out, SpatialVqaOptions o) {
     dev.spatialvqa.transforms.mix.MixGate.Result mixed = MixStage.apply(out.qa(), o);
     MixStage.writeSideOutputs(mixed, o.getOutput(), o);
-    PCollection<DeadLetter> dead =
-        PCollectionList.of(out.deadLetters())
-            .and(mixed.deadLetters())
-            .apply("DeadLettersWithMix", Flatten.pCollections());
+    out.deadLetterPath().add(mixed.deadLetters());
     return new Outputs(
         out.scenes(),
         MixStage.windowed(mixed.admitted(), o, "WindowAdmittedQa"),
-        dead,
+        out.deadLetterPath(),
         out.images(),
         out.duplicates());
   }
 
   /** The processing graph between the IO seams. */
   public static Outputs process(Inputs in, Config cfg) {
-    List<PCollection<DeadLetter>> dead = new ArrayList<>();
+    DeadLetterCollector dead = new DeadLetterCollector();
     List<PCollection<PerceivedScene>> perceived = new ArrayList<>();
     Pipeline p = null;
     if (in.manifestLines() != null) {
@@ -277,12 +283,10 @@ public final class SpatialVqaPipeline {
             .apply("CountScenes", CountAs.counter(Ledger.OUT + "scenes"));
     PCollection<QaRecord> qa = scenes.apply("GenerateQa", GenerateQa.with(cfg.qa()));
     PCollectionTuple deduped = dedupeQa(qa, cfg);
-    PCollection<DeadLetter> deadLetters =
-        PCollectionList.of(dead).apply("AllDeadLetters", Flatten.pCollections());
     return new Outputs(
         scenes,
         deduped.get(DedupeQaTexts.KEPT),
-        deadLetters,
+        dead,
         null,
         cfg.dedupe() == null ? null : deduped.get(DedupeQaTexts.DUPLICATES));
   }
@@ -319,7 +323,7 @@ public final class SpatialVqaPipeline {
    * ({@code NoPerceptionModels}). Dead letters are added to {@code dead}.
    */
   static PCollection<PerceivedScene> loadAndPerceive(
-      PCollection<ManifestLine> lines, Config cfg, List<PCollection<DeadLetter>> dead) {
+      PCollection<ManifestLine> lines, Config cfg, DeadLetterCollector dead) {
     PCollectionTuple loaded = lines.apply("LoadScenes", LoadScenes.create());
     dead.add(loaded.get(DeadLetters.TAG));
     PCollection<FetchedImage> needs = loaded.get(LoadScenes.NEEDS_PERCEPTION);
@@ -394,7 +398,7 @@ public final class SpatialVqaPipeline {
               WriteAvro.of(ImageRecord.class, images).withStreamingShards(streaming.shards()));
     }
     windowed(out.deadLetters(), "DeadLetters", streaming)
-        .apply("CountDeadLetters", CountAs.counter("records.dead_letters"))
+        .apply("CountDeadLetters", CountAs.counter(RunLedger.DEAD_LETTERS_WRITTEN))
         .apply(
             "WriteDeadLetters",
             WriteAvro.of(DeadLetter.class, WriteAvro.child(output, "deadletters"))

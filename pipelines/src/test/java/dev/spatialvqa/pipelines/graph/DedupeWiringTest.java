@@ -73,7 +73,8 @@ class DedupeWiringTest {
         new SpatialVqaPipeline.Outputs(
             p.apply("NoScenes", Create.empty(AvroCoder.of(SceneRecord.class))),
             deduped.get(DedupeQaTexts.KEPT),
-            p.apply("NoDeadLetters", Create.empty(AvroCoder.of(DeadLetter.class))),
+            dev.spatialvqa.transforms.errors.DeadLetterCollector.of(
+                p.apply("NoDeadLetters", Create.empty(AvroCoder.of(DeadLetter.class)))),
             null,
             deduped.get(DedupeQaTexts.DUPLICATES)),
         dir.toString());

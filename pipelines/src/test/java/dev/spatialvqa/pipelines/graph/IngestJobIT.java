@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.spatialvqa.core.ingest.ImageFetcher;
+import dev.spatialvqa.core.ids.ContentIds;
 import dev.spatialvqa.core.testing.LoopbackImageServer;
 import dev.spatialvqa.schemas.DeadLetter;
 import dev.spatialvqa.schemas.ImageRecord;
@@ -86,7 +86,7 @@ class IngestJobIT {
                       + "."
                       + (r.getFormat().equals("jpeg") ? "jpg" : r.getFormat())),
           blob);
-      assertEquals(r.getContentHash(), ImageFetcher.sha256(Files.readAllBytes(blob)));
+      assertEquals(r.getContentHash(), ContentIds.sha256Hex(Files.readAllBytes(blob)));
       assertEquals(r.getSizeBytes(), Files.size(blob));
     }
     ImageRecord exif =

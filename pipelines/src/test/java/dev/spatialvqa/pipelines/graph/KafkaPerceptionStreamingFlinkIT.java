@@ -3,8 +3,8 @@ package dev.spatialvqa.pipelines.graph;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.spatialvqa.core.ids.ContentIds;
 import dev.spatialvqa.core.models.ModelPool;
-import dev.spatialvqa.core.models.ModelResolver;
 import dev.spatialvqa.core.perceive.PerceptionTestModels;
 import dev.spatialvqa.core.testing.LoopbackImageServer;
 import dev.spatialvqa.pipelines.options.SpatialVqaOptions;
@@ -89,7 +89,7 @@ class KafkaPerceptionStreamingFlinkIT {
     SpatialVqaPipeline.build(p, o);
     PipelineResult result = p.run();
     try {
-      String hash1 = ModelResolver.sha256(room1);
+      String hash1 = ContentIds.sha256Hex(room1);
       await("the first room's scene shard", () -> sceneIds(out).contains(hash1));
       assertEquals(PipelineResult.State.RUNNING, result.getState());
       await(
@@ -100,7 +100,7 @@ class KafkaPerceptionStreamingFlinkIT {
       int sceneShards = shards(out.resolve("scenes")).size();
 
       // a record sent later, while the job runs, is perceived into a later shard
-      String hash2 = ModelResolver.sha256(room2);
+      String hash2 = ContentIds.sha256Hex(room2);
       kafka.produce("crawl-perceive", List.of(server.url("/rooms/2.jpg")));
       await("the second room's scene shard", () -> sceneIds(out).contains(hash2));
       assertEquals(PipelineResult.State.RUNNING, result.getState());

@@ -3,6 +3,7 @@ package dev.spatialvqa.pipelines.graph;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.spatialvqa.core.ids.ContentIds;
 import dev.spatialvqa.core.models.ModelPool;
 import dev.spatialvqa.core.perceive.Batching;
 import dev.spatialvqa.core.perceive.PerceptionTestModels;
@@ -10,6 +11,7 @@ import dev.spatialvqa.pipelines.options.PerceptionSettings;
 import dev.spatialvqa.schemas.DeadLetter;
 import dev.spatialvqa.schemas.IntrinsicsSource;
 import dev.spatialvqa.schemas.PerceivedScene;
+import dev.spatialvqa.transforms.errors.DeadLetterCollector;
 import dev.spatialvqa.transforms.load.ReadManifest;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,9 +23,7 @@ import java.util.TreeSet;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestPipelineExtension;
-import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -55,7 +55,7 @@ class PerceptionJobTest {
             new Batching(4, Duration.ofHours(1), 2),
             false,
             60.0);
-    List<PCollection<DeadLetter>> dead = new ArrayList<>();
+    DeadLetterCollector dead = new DeadLetterCollector();
 
     PCollection<PerceivedScene> scenes =
         SpatialVqaPipeline.loadAndPerceive(
@@ -84,7 +84,7 @@ class PerceptionJobTest {
                   new TreeSet<>(List.of("image-only", "sunrgbd-000001", "sunrgbd-000002")), ids);
               return null;
             });
-    PAssert.that(PCollectionList.of(dead).apply("AllDead", Flatten.pCollections()))
+    PAssert.that(dead.flattened())
         .satisfies(
             dls -> {
               Map<String, String> reasons = new HashMap<>();
@@ -138,7 +138,7 @@ class PerceptionJobTest {
     dev.spatialvqa.schemas.FetchedImage img =
         dev.spatialvqa.schemas.FetchedImage.newBuilder()
             .setUrl("http://127.0.0.1/room.jpg")
-            .setContentHash(dev.spatialvqa.core.models.ModelResolver.sha256(jpeg))
+            .setContentHash(ContentIds.sha256Hex(jpeg))
             .setFormat("jpeg")
             .setWidth(730)
             .setHeight(530)

@@ -91,19 +91,56 @@ public final class RunLedger {
     return sum(withPrefix(Ledger.DEAD));
   }
 
+  /** Counter of dead letters the dead-letter sink wrote (counted in the sink step itself). */
+  public static final String DEAD_LETTERS_WRITTEN = "records.dead_letters";
+
+  /** Counter prefix of general-mix dead letters (not run inputs, but written like the others). */
+  public static final String MIX_DEAD = "mix.dead.";
+
+  /** Dead letters the stages counted when they made them: run inputs plus general-mix records. */
+  public long deadLettersCounted() {
+    return deadLetterTotal() + sum(withPrefix(MIX_DEAD));
+  }
+
+  /** Dead letters the sink wrote. */
+  public long deadLettersWritten() {
+    return get(DEAD_LETTERS_WRITTEN);
+  }
+
+  /**
+   * Whether every dead letter a stage counted reached the sink, and nothing else did: a stage that
+   * counts a failure it never emits (or emits one it never counted) breaks this.
+   */
+  public boolean deadLettersMatch() {
+    return deadLettersCounted() == deadLettersWritten();
+  }
+
+  /** Every input counted once: inputs = last stage's outputs + filtered + dead letters. */
   public boolean balanced() {
     return inputs() == finished() + filteredTotal() + deadLetterTotal();
   }
 
+  /**
+   * What a finished run with its sinks must satisfy ({@code summary.json}'s {@code balanced}):
+   * {@link #balanced()}, and every counted dead letter written by the one dead-letter sink.
+   */
+  public boolean complete() {
+    return balanced() && deadLettersMatch();
+  }
+
   public String balanceLine() {
-    return String.format(
-        "inputs %d %s %s %d + filtered %d + dead letters %d",
-        inputs(),
-        balanced() ? "=" : "!=",
-        lastStage,
-        finished(),
-        filteredTotal(),
-        deadLetterTotal());
+    boolean sums = balanced();
+    String line =
+        String.format(
+            "inputs %d %s %s %d + filtered %d + dead letters %d",
+            inputs(), sums ? "=" : "!=", lastStage, finished(), filteredTotal(), deadLetterTotal());
+    if (!deadLettersMatch()) {
+      line +=
+          String.format(
+              "; dead letters counted %d != written %d",
+              deadLettersCounted(), deadLettersWritten());
+    }
+    return line;
   }
 
   /** The summary as an ordered map (what summary.json holds). */
@@ -119,7 +156,8 @@ public final class RunLedger {
     m.put("filtered", withPrefix(Ledger.FILTERED));
     m.put("dead_letters", withPrefix(Ledger.DEAD));
     m.put("objects_filtered", withPrefix(Ledger.OBJECTS_FILTERED));
-    m.put("balanced", balanced());
+    m.put("dead_letters_written", deadLettersWritten());
+    m.put("balanced", complete());
     m.put("balance", balanceLine());
     Map<String, Long> other = new TreeMap<>();
     counters.forEach(

@@ -2,11 +2,11 @@ package dev.spatialvqa.transforms.mix;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spatialvqa.core.ids.ContentIds;
 import dev.spatialvqa.core.mix.TokenCounter;
 import dev.spatialvqa.transforms.errors.DeadLetters;
 import dev.spatialvqa.transforms.errors.Ledger;
-import java.nio.charset.StandardCharsets;
-import java.util.HexFormat;
+import dev.spatialvqa.transforms.errors.RunLedger;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
@@ -150,22 +150,12 @@ final class ParseGeneralMixFn extends DoFn<String, KV<String, MixEvent>> {
    */
   private static dev.spatialvqa.schemas.DeadLetter dead(
       String reason, String message, dev.spatialvqa.schemas.InputRef ref, Long eventTime) {
-    Ledger.counter("mix.dead." + reason).inc();
+    Ledger.counter(RunLedger.MIX_DEAD + reason).inc();
     return DeadLetters.uncounted(STAGE, reason, message, ref, eventTime);
   }
 
   private static dev.spatialvqa.schemas.InputRef ref(String line) {
-    String hash;
-    try {
-      hash =
-          HexFormat.of()
-              .formatHex(
-                  java.security.MessageDigest.getInstance("SHA-256")
-                      .digest(line.getBytes(StandardCharsets.UTF_8)))
-              .substring(0, 16);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    String hash = ContentIds.sha256Hex(line).substring(0, 16);
     return DeadLetters.ref(null, hash, null, null);
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.spatialvqa.core.ids.ContentIds;
 import dev.spatialvqa.core.lift.MaskBits;
 import dev.spatialvqa.core.models.ModelConfig;
 import dev.spatialvqa.core.models.ModelPool;
@@ -57,7 +58,7 @@ class PerceiveTest {
   static FetchedImage image(String url, byte[] bytes, int w, int h) {
     return FetchedImage.newBuilder()
         .setUrl(url)
-        .setContentHash(ModelResolver.sha256(bytes))
+        .setContentHash(ContentIds.sha256Hex(bytes))
         .setFormat("png")
         .setWidth(w)
         .setHeight(h)

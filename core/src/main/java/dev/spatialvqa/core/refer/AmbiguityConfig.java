@@ -1,5 +1,6 @@
 package dev.spatialvqa.core.refer;
 
+import dev.spatialvqa.core.embed.TextEmbedders;
 import java.io.Serializable;
 
 /**
@@ -37,7 +38,7 @@ public final class AmbiguityConfig implements Serializable {
   }
 
   public static AmbiguityConfig defaults() {
-    return new AmbiguityConfig(0.8, 0.15, 0.25, 0.15, "minilm");
+    return new AmbiguityConfig(0.8, 0.15, 0.25, 0.15, TextEmbedders.DEFAULT);
   }
 
   public AmbiguityConfig withSimilarityThreshold(double t) {

@@ -2,9 +2,11 @@ package dev.spatialvqa.pipelines.graph;
 
 import dev.spatialvqa.core.dedupe.DedupeConfig;
 import dev.spatialvqa.core.generate.QaConfig;
+import dev.spatialvqa.core.lift.IntrinsicsEstimator;
 import dev.spatialvqa.core.lift.LiftConfig;
 import dev.spatialvqa.core.models.MissingModels;
 import dev.spatialvqa.core.models.ModelRole;
+import dev.spatialvqa.core.refer.AmbiguityConfig;
 import dev.spatialvqa.pipelines.options.PerceptionSettings;
 import dev.spatialvqa.pipelines.options.SpatialVqaOptions;
 import dev.spatialvqa.schemas.DeadLetter;
@@ -75,35 +77,51 @@ public final class SpatialVqaPipeline {
    * the run has no perception settings (images that need perception are then dead letters).
    */
   public record Config(
-      LiftConfig lift, QaConfig qa, DedupeConfig dedupe, PerceptionSettings perception)
+      LiftConfig lift,
+      QaConfig qa,
+      DedupeConfig dedupe,
+      PerceptionSettings perception,
+      AmbiguityConfig refer)
       implements Serializable {
     public Config(LiftConfig lift, QaConfig qa) {
-      this(lift, qa, DedupeConfig.defaults(), null);
+      this(lift, qa, DedupeConfig.defaults(), null, AmbiguityConfig.defaults());
     }
 
     public Config(LiftConfig lift, QaConfig qa, DedupeConfig dedupe) {
-      this(lift, qa, dedupe, null);
+      this(lift, qa, dedupe, null, AmbiguityConfig.defaults());
+    }
+
+    public Config(
+        LiftConfig lift, QaConfig qa, DedupeConfig dedupe, PerceptionSettings perception) {
+      this(lift, qa, dedupe, perception, AmbiguityConfig.defaults());
     }
 
     public static Config defaults() {
       return new Config(LiftConfig.defaults(), QaConfig.defaults(), DedupeConfig.defaults());
     }
 
+    /** The one mapping of the run's options to each stage's pure config. */
     public static Config from(SpatialVqaOptions o) {
       return new Config(
           LiftConfig.defaults().withMinPoints(o.getMinObjectPoints()),
           dev.spatialvqa.pipelines.options.QaConfigs.from(o),
           o.getDedupe() ? DedupeSettings.from(o) : null,
-          PerceptionSettings.from(o));
+          PerceptionSettings.from(o),
+          AmbiguityConfig.defaults().withEmbedder(o.getEmbedder()));
     }
 
     public Config withDedupe(DedupeConfig d) {
-      return new Config(lift, qa, d, perception);
+      return new Config(lift, qa, d, perception, refer);
     }
 
     /** Perception models and settings (null: images that need perception are dead letters). */
     public Config withPerception(PerceptionSettings p) {
-      return new Config(lift, qa, dedupe, p);
+      return new Config(lift, qa, dedupe, p, refer);
+    }
+
+    /** How referring expressions are chosen, with which caption embedder. */
+    public Config withRefer(AmbiguityConfig r) {
+      return new Config(lift, qa, dedupe, perception, r);
     }
 
     /** Perception roles the run lacks (every required role without a model config). */
@@ -279,7 +297,7 @@ public final class SpatialVqaPipeline {
     PCollection<SceneRecord> scenes =
         lifted
             .get(LiftScenes.SCENES)
-            .apply("ResolveAmbiguity", ResolveAmbiguity.create())
+            .apply("ResolveAmbiguity", ResolveAmbiguity.with(cfg.refer()))
             .apply("CountScenes", CountAs.counter(Ledger.OUT + "scenes"));
     PCollection<QaRecord> qa = scenes.apply("GenerateQa", GenerateQa.with(cfg.qa()));
     PCollectionTuple deduped = dedupeQa(qa, cfg);
@@ -304,7 +322,7 @@ public final class SpatialVqaPipeline {
                 dev.spatialvqa.core.models.ModelPool.Settings.cpu(),
                 dev.spatialvqa.core.perceive.Batching.defaults(),
                 true,
-                60.0);
+                IntrinsicsEstimator.DEFAULT_FOV_DEG);
     if (!ps.missing().isEmpty()) {
       try {
         ps.requireModels(input);

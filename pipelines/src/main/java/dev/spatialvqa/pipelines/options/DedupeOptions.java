@@ -1,5 +1,6 @@
 package dev.spatialvqa.pipelines.options;
 
+import dev.spatialvqa.core.embed.TextEmbedders;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -70,7 +71,7 @@ public interface DedupeOptions extends PipelineOptions {
   @Description(
       "Text embedder for captions and QA: minilm (default, the bundled all-MiniLM-L6-v2),"
           + " minilm:BATCH, or clip:CONFIG (CLIP's text tower from a user-supplied export).")
-  @Default.String("minilm")
+  @Default.String(TextEmbedders.DEFAULT)
   String getEmbedder();
 
   void setEmbedder(String value);

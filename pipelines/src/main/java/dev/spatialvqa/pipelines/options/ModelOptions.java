@@ -1,5 +1,6 @@
 package dev.spatialvqa.pipelines.options;
 
+import dev.spatialvqa.core.lift.IntrinsicsEstimator;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -89,7 +90,7 @@ public interface ModelOptions extends PipelineOptions {
   @Description(
       "Field of view (degrees, across the image's long side) assumed when an image has no"
           + " intrinsics, usable EXIF focal length or model-predicted focal length.")
-  @Default.Double(60.0)
+  @Default.Double(IntrinsicsEstimator.DEFAULT_FOV_DEG)
   double getDefaultHfovDeg();
 
   void setDefaultHfovDeg(double value);

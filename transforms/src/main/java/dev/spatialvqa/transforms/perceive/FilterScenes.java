@@ -1,5 +1,6 @@
 package dev.spatialvqa.transforms.perceive;
 
+import dev.spatialvqa.core.lift.IntrinsicsEstimator;
 import dev.spatialvqa.core.models.ModelConfig;
 import dev.spatialvqa.core.models.ModelPool;
 import dev.spatialvqa.core.perceive.Batching;
@@ -35,13 +36,16 @@ public final class FilterScenes extends PTransform<PCollection<FetchedImage>, PC
 
   public static FilterScenes with(ModelConfig models) {
     return new FilterScenes(
-        new Perceiver.Settings(models, ModelPool.Settings.cpu(), true, false, 60.0),
+        new Perceiver.Settings(
+            models, ModelPool.Settings.cpu(), true, false, IntrinsicsEstimator.DEFAULT_FOV_DEG),
         Batching.defaults());
   }
 
   public FilterScenes withPool(ModelPool.Settings pool) {
     return new FilterScenes(
-        new Perceiver.Settings(settings.models(), pool, true, false, 60.0), batching);
+        new Perceiver.Settings(
+            settings.models(), pool, true, false, IntrinsicsEstimator.DEFAULT_FOV_DEG),
+        batching);
   }
 
   public FilterScenes withBatching(Batching b) {

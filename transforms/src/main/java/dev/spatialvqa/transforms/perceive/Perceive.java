@@ -1,5 +1,6 @@
 package dev.spatialvqa.transforms.perceive;
 
+import dev.spatialvqa.core.lift.IntrinsicsEstimator;
 import dev.spatialvqa.core.models.ModelConfig;
 import dev.spatialvqa.core.models.ModelPool;
 import dev.spatialvqa.core.perceive.Batching;
@@ -48,7 +49,8 @@ public final class Perceive extends PTransform<PCollection<FetchedImage>, PColle
    */
   public static Perceive with(ModelConfig models) {
     return new Perceive(
-        new Perceiver.Settings(models, ModelPool.Settings.cpu(), true, true, 60.0),
+        new Perceiver.Settings(
+            models, ModelPool.Settings.cpu(), true, true, IntrinsicsEstimator.DEFAULT_FOV_DEG),
         Batching.defaults());
   }
 

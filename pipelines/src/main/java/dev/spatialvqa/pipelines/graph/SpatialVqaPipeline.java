@@ -28,7 +28,6 @@ import dev.spatialvqa.transforms.ingest.StoreImageBlobs;
 import dev.spatialvqa.transforms.lift.LiftScenes;
 import dev.spatialvqa.transforms.load.LoadScenes;
 import dev.spatialvqa.transforms.load.ManifestLine;
-import dev.spatialvqa.transforms.load.ReadManifest;
 import dev.spatialvqa.transforms.perceive.Perceive;
 import dev.spatialvqa.transforms.refer.ResolveAmbiguity;
 import dev.spatialvqa.transforms.sink.WriteAvro;
@@ -220,24 +219,18 @@ public final class SpatialVqaPipeline {
     }
   }
 
-  /** Sources + graph + sinks, from options. */
+  /** Sources + graph + sinks, from options, with the production IO ({@link FileJobIo}). */
   public static Outputs build(Pipeline p, SpatialVqaOptions o) {
+    return build(p, o, FileJobIo.INSTANCE);
+  }
+
+  /** Sources + graph + sinks, from options, through the IO seam {@code io}. */
+  public static Outputs build(Pipeline p, SpatialVqaOptions o, JobIo io) {
     checkRunnable(o);
-    InputSpec in = InputSpec.parse(o.getInput());
     Config cfg = Config.from(o);
-    Inputs inputs;
-    if (in.kind().equals("manifest")) {
-      inputs = new Inputs(p.apply("ReadManifest", ReadManifest.from(in.value())));
-    } else if (isImageInput(in.kind())) {
-      PCollectionTuple ingested =
-          p.apply("IngestImages", ImageIngest.source(in.kind(), in.value(), o));
-      inputs = new Inputs(null, ingested.get(IngestImages.IMAGES), ingested.get(DeadLetters.TAG));
-    } else {
-      throw new IllegalArgumentException(
-          "input kind '" + in.kind() + "' is not available in this build");
-    }
-    Outputs out = ImageIngest.untilFetch(o) ? untilFetch(inputs) : mix(process(inputs, cfg), o);
-    write(out, o.getOutput(), Streaming.from(o));
+    Inputs inputs = io.read(p, o);
+    Outputs out = ImageIngest.untilFetch(o) ? untilFetch(inputs) : mix(process(inputs, cfg), o, io);
+    io.write(out, o);
     return out;
   }
 
@@ -257,8 +250,12 @@ public final class SpatialVqaPipeline {
    * OUTPUT/accounting}.
    */
   static Outputs mix(Outputs out, SpatialVqaOptions o) {
+    return mix(out, o, FileJobIo.INSTANCE);
+  }
+
+  static Outputs mix(Outputs out, SpatialVqaOptions o, JobIo io) {
     dev.spatialvqa.transforms.mix.MixGate.Result mixed = MixStage.apply(out.qa(), o);
-    MixStage.writeSideOutputs(mixed, o.getOutput(), o);
+    io.writeMixSideOutputs(mixed, o);
     out.deadLetterPath().add(mixed.deadLetters());
     return new Outputs(
         out.scenes(),

@@ -3,6 +3,10 @@ package dev.spatialvqa.transforms.load;
 import dev.spatialvqa.core.ingest.SourceLine;
 import dev.spatialvqa.transforms.errors.Ledger;
 import dev.spatialvqa.transforms.ingest.ReadCrawlLines;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -28,6 +32,26 @@ public final class ReadManifest extends PTransform<PBegin, PCollection<ManifestL
       throw new IllegalArgumentException("manifest path must not be empty");
     }
     return new ReadManifest(filePattern);
+  }
+
+  /**
+   * In-memory manifest lines (a JobTest-style source: the same input counting and blank-line rule
+   * as a file); relative paths in the lines resolve against {@code manifestUri}'s folder.
+   */
+  public static PTransform<PBegin, PCollection<ManifestLine>> ofLines(
+      String manifestUri, List<String> lines) {
+    List<SourceLine> numbered = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      numbered.add(new SourceLine(manifestUri, (long) (i + 1), lines.get(i)));
+    }
+    return new PTransform<>() {
+      @Override
+      public PCollection<ManifestLine> expand(PBegin input) {
+        return input
+            .apply("Lines", Create.of(numbered).withCoder(SerializableCoder.of(SourceLine.class)))
+            .apply("CountSceneLines", ParDo.of(new SceneLinesFn()));
+      }
+    };
   }
 
   @Override

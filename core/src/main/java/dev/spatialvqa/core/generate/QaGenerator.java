@@ -198,23 +198,114 @@ public final class QaGenerator {
     return typeId.substring(0, u);
   }
 
+  /**
+   * The comparison semantics of each relation (the part of a type id before its family): one entry
+   * each.
+   */
+  private static final Map<String, Relation> RELATIONS =
+      Map.ofEntries(
+          Map.entry("left", new Relation(o -> SpatialMeasures.center(o, 0), -1, Margin.POSITION_X)),
+          Map.entry(
+              "right", new Relation(o -> SpatialMeasures.center(o, 0), +1, Margin.POSITION_X)),
+          Map.entry(
+              "behind", new Relation(o -> SpatialMeasures.center(o, 1), +1, Margin.POSITION_Y)),
+          Map.entry(
+              "front", new Relation(o -> SpatialMeasures.center(o, 1), -1, Margin.POSITION_Y)),
+          Map.entry(
+              "above", new Relation(o -> SpatialMeasures.center(o, 2), +1, Margin.POSITION_Z)),
+          Map.entry(
+              "below", new Relation(o -> SpatialMeasures.center(o, 2), -1, Margin.POSITION_Z)),
+          Map.entry("taller", new Relation(SpatialMeasures::height, +1, Margin.SIZE)),
+          Map.entry("shorter", new Relation(SpatialMeasures::height, -1, Margin.SIZE)),
+          Map.entry("wider", new Relation(SpatialMeasures::width, +1, Margin.SIZE)),
+          Map.entry("thinner", new Relation(SpatialMeasures::width, -1, Margin.SIZE)),
+          Map.entry("bigger", new Relation(SpatialMeasures::volume, +1, Margin.VOLUME)),
+          Map.entry("smaller", new Relation(SpatialMeasures::volume, -1, Margin.VOLUME)));
+
   private static Relation relation(String name) {
-    return switch (name) {
-      case "left" -> new Relation(o -> SpatialMeasures.center(o, 0), -1, Margin.POSITION_X);
-      case "right" -> new Relation(o -> SpatialMeasures.center(o, 0), +1, Margin.POSITION_X);
-      case "behind" -> new Relation(o -> SpatialMeasures.center(o, 1), +1, Margin.POSITION_Y);
-      case "front" -> new Relation(o -> SpatialMeasures.center(o, 1), -1, Margin.POSITION_Y);
-      case "above" -> new Relation(o -> SpatialMeasures.center(o, 2), +1, Margin.POSITION_Z);
-      case "below" -> new Relation(o -> SpatialMeasures.center(o, 2), -1, Margin.POSITION_Z);
-      case "taller" -> new Relation(SpatialMeasures::height, +1, Margin.SIZE);
-      case "shorter" -> new Relation(SpatialMeasures::height, -1, Margin.SIZE);
-      case "wider" -> new Relation(SpatialMeasures::width, +1, Margin.SIZE);
-      case "thinner" -> new Relation(SpatialMeasures::width, -1, Margin.SIZE);
-      case "bigger" -> new Relation(SpatialMeasures::volume, +1, Margin.VOLUME);
-      case "smaller" -> new Relation(SpatialMeasures::volume, -1, Margin.VOLUME);
-      default -> throw new IllegalArgumentException("no comparison semantics for '" + name + "'");
+    Relation r = RELATIONS.get(name);
+    if (r == null) {
+      throw new IllegalArgumentException("no comparison semantics for '" + name + "'");
+    }
+    return r;
+  }
+
+  /** A quantitative answer before formatting: the objects in answer order and the value (SI). */
+  record Measured(SceneObject a, SceneObject b, double value, boolean tie, boolean tieIsAnswer) {
+    static Measured of(SceneObject a, SceneObject b, double value) {
+      return new Measured(a, b, value, false, false);
+    }
+  }
+
+  /** One quantitative type's semantics; returns null when the question must not be asked. */
+  @FunctionalInterface
+  interface Quantity {
+    Measured measure(SceneObject a, SceneObject b, QaConfig config);
+  }
+
+  private static Quantity difference(ToDoubleFunction<SceneObject> m) {
+    return (a, b, c) -> {
+      if (m.applyAsDouble(a) < m.applyAsDouble(b)) {
+        SceneObject tmp = a;
+        a = b;
+        b = tmp;
+      }
+      double ma = m.applyAsDouble(a);
+      double mb = m.applyAsDouble(b);
+      double value = ma - mb;
+      return new Measured(a, b, value, value < c.tieThreshold(Math.max(ma, mb)), false);
     };
   }
+
+  /** The semantics of each quantitative question type (template id): one entry each. */
+  private static final Map<String, Quantity> QUANTITIES =
+      Map.ofEntries(
+          Map.entry("distance", (a, b, c) -> Measured.of(a, b, SpatialMeasures.distance(a, b))),
+          Map.entry(
+              "gap",
+              (a, b, c) -> {
+                // "touching" is a confident answer, not a near-tie
+                double v = SpatialMeasures.gap(a, b);
+                return new Measured(a, b, v, v < c.tieMarginAbsoluteM(), true);
+              }),
+          Map.entry(
+              "horizontal_distance",
+              (a, b, c) -> Measured.of(a, b, SpatialMeasures.horizontalDistance(a, b))),
+          Map.entry(
+              "vertical_distance",
+              (a, b, c) -> {
+                double v = SpatialMeasures.verticalDistance(a, b);
+                double scale = (SpatialMeasures.height(a) + SpatialMeasures.height(b)) / 2;
+                return new Measured(a, b, v, v < c.tieThreshold(scale), false);
+              }),
+          Map.entry("width", (a, b, c) -> Measured.of(a, b, SpatialMeasures.width(a))),
+          Map.entry("height", (a, b, c) -> Measured.of(a, b, SpatialMeasures.height(a))),
+          Map.entry("depth", (a, b, c) -> Measured.of(a, b, SpatialMeasures.depth(a))),
+          Map.entry("size", (a, b, c) -> Measured.of(a, b, SpatialMeasures.size(a))),
+          Map.entry(
+              "distance_from_camera",
+              (a, b, c) -> Measured.of(a, b, SpatialMeasures.distanceFromCamera(a))),
+          Map.entry(
+              "elevation",
+              (a, b, c) -> {
+                double v = SpatialMeasures.elevation(a);
+                if (v < -c.tieMarginAbsoluteM()) {
+                  return null; // box below the support plane: geometry is off, do not ask
+                }
+                // "on the floor" is a confident answer, not a near-tie
+                return new Measured(a, b, v, v < c.tieMarginAbsoluteM(), true);
+              }),
+          Map.entry(
+              "direction",
+              (a, b, c) -> {
+                if (SpatialMeasures.horizontalDistance(a, b) < c.tieMarginAbsoluteM()) {
+                  return null; // one above the other: no horizontal direction
+                }
+                return Measured.of(a, b, SpatialMeasures.clockHours(a, b));
+              }),
+          Map.entry("taller_by", difference(SpatialMeasures::height)),
+          Map.entry("wider_by", difference(SpatialMeasures::width)),
+          Map.entry("farther_by", difference(SpatialMeasures::distanceFromCamera)));
 
   /**
    * Whether a comparison of a and b on this relation is within the tie margin. Public so that
@@ -319,63 +410,19 @@ public final class QaGenerator {
       a = b;
       b = tmp;
     }
-    double abs = config.tieMarginAbsoluteM();
-    boolean tie = false;
-    boolean tieIsAnswer = false; // "touching" / "on the floor" are confident answers, not near-ties
-    double value;
-    switch (t.id()) {
-      case "distance" -> value = SpatialMeasures.distance(a, b);
-      case "gap" -> {
-        value = SpatialMeasures.gap(a, b);
-        tie = value < abs;
-        tieIsAnswer = true;
-      }
-      case "horizontal_distance" -> value = SpatialMeasures.horizontalDistance(a, b);
-      case "vertical_distance" -> {
-        value = SpatialMeasures.verticalDistance(a, b);
-        tie =
-            value
-                < config.tieThreshold((SpatialMeasures.height(a) + SpatialMeasures.height(b)) / 2);
-      }
-      case "width" -> value = SpatialMeasures.width(a);
-      case "height" -> value = SpatialMeasures.height(a);
-      case "depth" -> value = SpatialMeasures.depth(a);
-      case "size" -> value = SpatialMeasures.size(a);
-      case "distance_from_camera" -> value = SpatialMeasures.distanceFromCamera(a);
-      case "elevation" -> {
-        value = SpatialMeasures.elevation(a);
-        if (value < -abs) {
-          return null; // box below the support plane: geometry is off, do not ask
-        }
-        tie = value < abs;
-        tieIsAnswer = true;
-      }
-      case "direction" -> {
-        if (SpatialMeasures.horizontalDistance(a, b) < abs) {
-          return null; // one above the other: no horizontal direction
-        }
-        value = SpatialMeasures.clockHours(a, b);
-      }
-      case "taller_by", "wider_by", "farther_by" -> {
-        ToDoubleFunction<SceneObject> m =
-            switch (t.id()) {
-              case "taller_by" -> SpatialMeasures::height;
-              case "wider_by" -> SpatialMeasures::width;
-              default -> SpatialMeasures::distanceFromCamera;
-            };
-        if (m.applyAsDouble(a) < m.applyAsDouble(b)) {
-          SceneObject tmp = a;
-          a = b;
-          b = tmp;
-        }
-        double ma = m.applyAsDouble(a);
-        double mb = m.applyAsDouble(b);
-        value = ma - mb;
-        tie = value < config.tieThreshold(Math.max(ma, mb));
-      }
-      default ->
-          throw new IllegalStateException("no semantics for quantitative type '" + t.id() + "'");
+    Quantity q = QUANTITIES.get(t.id());
+    if (q == null) {
+      throw new IllegalStateException("no semantics for quantitative type '" + t.id() + "'");
     }
+    Measured measured = q.measure(a, b, config);
+    if (measured == null) {
+      return null;
+    }
+    a = measured.a();
+    b = measured.b();
+    double value = measured.value();
+    boolean tie = measured.tie();
+    boolean tieIsAnswer = measured.tieIsAnswer();
     if (!Double.isFinite(value)) {
       return null;
     }

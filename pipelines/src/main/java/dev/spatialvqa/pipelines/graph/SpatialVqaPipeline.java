@@ -28,6 +28,7 @@ import dev.spatialvqa.transforms.ingest.StoreImageBlobs;
 import dev.spatialvqa.transforms.lift.LiftScenes;
 import dev.spatialvqa.transforms.load.LoadScenes;
 import dev.spatialvqa.transforms.load.ManifestLine;
+import dev.spatialvqa.transforms.perceive.MissingModelFn;
 import dev.spatialvqa.transforms.perceive.Perceive;
 import dev.spatialvqa.transforms.refer.ResolveAmbiguity;
 import dev.spatialvqa.transforms.sink.WriteAvro;
@@ -35,7 +36,6 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
@@ -444,30 +444,5 @@ public final class SpatialVqaPipeline {
                         AfterProcessingTime.pastFirstElementInPane().plusDelayOf(s.windowSize())))
             .withAllowedLateness(s.allowedLateness())
             .discardingFiredPanes());
-  }
-
-  /** Manifest lines with an image only need a depth model and object perception. */
-  static final class MissingModelFn extends DoFn<FetchedImage, DeadLetter> {
-    private final List<String> missing;
-
-    MissingModelFn(List<String> missing) {
-      this.missing = List.copyOf(missing);
-    }
-
-    @ProcessElement
-    public void process(@Element FetchedImage img, OutputReceiver<DeadLetter> out) {
-      out.output(
-          DeadLetters.of(
-              "perception",
-              "missing_model",
-              "scene "
-                  + img.getSceneId()
-                  + " has no depth: it needs perception models "
-                  + missing
-                  + " (metric depth, region proposer, CLIP scene filter unless --sceneFilter=false);"
-                  + " pass --models=CONFIG naming them (README 'Perception models')",
-              DeadLetters.ref(img.getUrl(), img.getContentHash(), img.getSceneId(), null),
-              img.getEventTime()));
-    }
   }
 }

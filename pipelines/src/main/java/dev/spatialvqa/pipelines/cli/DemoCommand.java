@@ -27,7 +27,8 @@ final class DemoCommand implements Command {
 
         Runs the main job on the bundled SUN RGB-D scenes (data/sunrgbd-dev/manifest.jsonl) on the
         DirectRunner and writes DIR (default out/demo): scenes/, qa/, deadletters/, summary.json.
-        An earlier demo's results in DIR are replaced. Then try:
+        An earlier demo's results in DIR are replaced; a folder the engine did not write
+        (no .spatialvqa-output marker) is refused, never cleared. Then try:
           spatialvqa inspect out/demo/qa --limit=5
         """;
   }

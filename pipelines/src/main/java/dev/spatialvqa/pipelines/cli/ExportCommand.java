@@ -50,7 +50,7 @@ final class ExportCommand implements Command {
 
   @Override
   public String help() {
-    return "usage: spatialvqa export --format=messages|llava --input=DIR --output=FILE\n\n"
+    return "usage: spatialvqa export --format=messages|llava --input=DIR --output=FILE [--overwrite]\n\n"
         + "Reads every QaRecord Avro file under DIR (e.g. out/demo or out/demo/qa; other Avro records\n"
         + "are skipped), groups the QA pairs by image and writes:\n"
         + "  messages  JSON Lines, one conversation per image in the Hugging Face / TRL chat format\n"
@@ -65,7 +65,8 @@ final class ExportCommand implements Command {
     String format = Args.value(args, "format");
     String input = Args.value(args, "input");
     String output = Args.value(args, "output");
-    List<String> unknown = Args.without(args, "format", "input", "output");
+    boolean overwrite = Args.flag(args, "overwrite");
+    List<String> unknown = Args.without(args, "format", "input", "output", "overwrite");
     if (format == null
         || input == null
         || output == null
@@ -82,6 +83,27 @@ final class ExportCommand implements Command {
     if (!Files.exists(in)) {
       err.println("spatialvqa export: no such file or folder: " + in);
       return 1;
+    }
+    Path target = Path.of(output);
+    if (Files.exists(target) && !overwrite) {
+      err.println(
+          "spatialvqa export: "
+              + target
+              + " exists; nothing was written (pass --overwrite to replace it, or choose another"
+              + " --output)");
+      return 2;
+    }
+    if (Files.isDirectory(target)) {
+      err.println("spatialvqa export: --output must be a file, " + target + " is a folder");
+      return 2;
+    }
+    if (Files.isDirectory(in.resolve("qa"))) {
+      // a run's output folder: only what the mix gate admitted is training data
+      in = in.resolve("qa");
+      out.println(
+          "export: reading the admitted QA in "
+              + in
+              + " (reserve/ holds QA the mix gate did not admit; they are not exported)");
     }
     Map<String, List<QaRecord>> byImage = readByImage(in, err);
     if (byImage == null) {

@@ -51,7 +51,8 @@ public final class Main {
 
           @Override
           public String help() {
-            return "usage: bin/spatialvqa bench NAME [ARGS]\n\n" + MISSING_BENCH;
+            return "usage: spatialvqa bench NAME [ARGS]  (through bin/spatialvqa)\n\n"
+                + MISSING_BENCH;
           }
 
           @Override

@@ -3,6 +3,7 @@ package dev.spatialvqa.pipelines.graph;
 import dev.spatialvqa.core.runtime.DjlOffline;
 import dev.spatialvqa.pipelines.options.SpatialVqaOptions;
 import dev.spatialvqa.transforms.errors.RunLedger;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -12,6 +13,8 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /** Runs the main job from command-line arguments and writes the ledger of a bounded run. */
@@ -47,10 +50,12 @@ public final class JobRunner {
   public static RunLedger run(SpatialVqaOptions o, boolean overwrite, PrintStream out)
       throws IOException {
     DjlOffline.enforce();
-    InputSpec.parse(o.getInput());
-    prepareOutput(o.getOutput(), overwrite);
+    InputSpec in = InputSpec.parse(o.getInput());
+    // everything that can be checked is checked before any earlier result is touched
     Pipeline p = Pipeline.create(o);
     SpatialVqaPipeline.build(p, o);
+    requireInputFiles(in);
+    prepareOutput(o.getOutput(), overwrite);
     boolean bounded = SpatialVqaPipeline.isBounded(o);
     PipelineResult result = p.run();
     if (!bounded) {
@@ -69,14 +74,51 @@ public final class JobRunner {
     return ledger;
   }
 
-  /** Refuses to mix a new run's shards with an old run's, unless asked to clear them. */
+  /** Marks a folder as this engine's output: only such folders are ever cleared. */
+  public static final String MARKER = ".spatialvqa-output";
+
+  /** File inputs ({@code manifest:}, {@code urls:}) must match a file before a run starts. */
+  static void requireInputFiles(InputSpec in) throws IOException {
+    if (!in.kind().equals("manifest") && !in.kind().equals("urls")) {
+      return;
+    }
+    try {
+      if (FileSystems.match(in.value(), EmptyMatchTreatment.DISALLOW).metadata().isEmpty()) {
+        throw new FileNotFoundException(in.value());
+      }
+    } catch (FileNotFoundException e) {
+      throw new IllegalArgumentException(
+          "--input=" + in.kind() + ":" + in.value() + " matches no file (nothing was changed)");
+    }
+  }
+
+  /**
+   * Refuses to mix a new run's shards with an old run's, unless asked to clear them; clears only
+   * folders this engine wrote (the {@link #MARKER} file, or an earlier run's summary.json), never a
+   * user's folders that happen to have the same names. Marks the folder for the new run.
+   */
   static void prepareOutput(String output, boolean overwrite) throws IOException {
     if (output.contains("://") && !output.startsWith("file://")) {
       return; // remote filesystems: shard names carry the shard count; the user owns the prefix
     }
     Path dir = Path.of(output.replaceFirst("^file://", ""));
     if (!Files.exists(dir)) {
+      Files.createDirectories(dir);
+      Files.writeString(dir.resolve(MARKER), "spatialvqa output folder\n");
       return;
+    }
+    boolean ours = Files.exists(dir.resolve(MARKER)) || Files.exists(dir.resolve("summary.json"));
+    for (String owned : OWNED) {
+      if (!ours && Files.exists(dir.resolve(owned))) {
+        throw new IllegalArgumentException(
+            "output "
+                + dir
+                + " holds "
+                + owned
+                + " that this engine did not write (no "
+                + MARKER
+                + " marker): nothing was deleted; choose another --output");
+      }
     }
     for (String owned : OWNED) {
       Path p = dir.resolve(owned);
@@ -98,5 +140,6 @@ public final class JobRunner {
         }
       }
     }
+    Files.writeString(dir.resolve(MARKER), "spatialvqa output folder\n");
   }
 }

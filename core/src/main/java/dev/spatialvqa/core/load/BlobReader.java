@@ -11,4 +11,15 @@ public interface BlobReader {
    * @throws IOException for transient failures (retried by the runner)
    */
   byte[] read(String uri, long maxBytes) throws InputException, IOException;
+
+  /** Web URLs are not manifest files: web images go through the fetcher ({@code urls:} input). */
+  static void refuseWebUri(String uri) throws InputException {
+    if (uri.startsWith("http://") || uri.startsWith("https://")) {
+      throw new InputException(
+          "unsupported_uri",
+          "manifest files must be on a filesystem (path, file:, gs://); fetch web images with a"
+              + " urls: input: "
+              + uri);
+    }
+  }
 }

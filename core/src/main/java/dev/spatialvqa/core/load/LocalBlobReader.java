@@ -13,12 +13,7 @@ import java.nio.file.Path;
 public final class LocalBlobReader implements BlobReader {
   @Override
   public byte[] read(String uri, long maxBytes) throws InputException, IOException {
-    if (uri.startsWith("http://") || uri.startsWith("https://")) {
-      throw new InputException(
-          "unsupported_uri",
-          "manifest files must be on a filesystem (path, file:, gs://); fetch web images with a urls: input: "
-              + uri);
-    }
+    BlobReader.refuseWebUri(uri);
     Path path = uri.startsWith("file:") ? Path.of(java.net.URI.create(uri)) : Path.of(uri);
     try {
       long size = Files.size(path);

@@ -18,12 +18,7 @@ import org.apache.beam.sdk.io.fs.MatchResult;
 public final class BeamBlobReader implements BlobReader {
   @Override
   public byte[] read(String uri, long maxBytes) throws InputException, IOException {
-    if (uri.startsWith("http://") || uri.startsWith("https://")) {
-      throw new InputException(
-          "unsupported_uri",
-          "manifest files must be on a filesystem (path, file:, gs://); fetch web images with a urls: input: "
-              + uri);
-    }
+    BlobReader.refuseWebUri(uri);
     MatchResult.Metadata meta;
     try {
       meta = FileSystems.matchSingleFileSpec(uri);

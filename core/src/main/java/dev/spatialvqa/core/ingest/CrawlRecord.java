@@ -2,7 +2,6 @@ package dev.spatialvqa.core.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.Serializable;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -23,7 +22,6 @@ import java.util.Objects;
  */
 public final class CrawlRecord implements Serializable {
   private static final long serialVersionUID = 1L;
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_URL_CHARS = 4096;
 
   private final String url;
@@ -70,10 +68,10 @@ public final class CrawlRecord implements Serializable {
     if (s.startsWith("{")) {
       JsonNode n;
       try {
-        n = JSON.readTree(s);
+        n = JsonLines.read(s);
       } catch (JsonProcessingException e) {
         throw new FetchException(
-            FetchException.MALFORMED_RECORD, "not valid JSON: " + e.getOriginalMessage());
+            FetchException.MALFORMED_RECORD, "not valid JSON: " + JsonLines.describe(e));
       }
       return fromJson(n);
     }

@@ -226,12 +226,28 @@ public final class ImageProbe {
     return null;
   }
 
+  /**
+   * What the first bytes look like, without quoting them: a dead letter must never echo input bytes
+   * (a misplaced {@code /etc/passwd} or a private document).
+   */
   private static String head(byte[] b) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < Math.min(8, b.length); i++) {
-      int c = b[i] & 0xff;
-      sb.append(c >= 32 && c < 127 ? String.valueOf((char) c) : String.format("\\x%02x", c));
+    int n = Math.min(512, b.length);
+    if (n == 0) {
+      return "no bytes";
     }
-    return "starts with '" + sb + "'";
+    int text = 0;
+    for (int i = 0; i < n; i++) {
+      int c = b[i] & 0xff;
+      if (c == 9 || c == 10 || c == 13 || (c >= 32 && c < 127) || c >= 0xc2) {
+        text++;
+      }
+    }
+    if (b[0] == '<') {
+      return "looks like HTML or XML";
+    }
+    if (b[0] == '{' || b[0] == '[') {
+      return "looks like JSON";
+    }
+    return text == n ? "looks like text" : "unknown binary data";
   }
 }

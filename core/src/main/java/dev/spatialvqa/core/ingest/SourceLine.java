@@ -14,11 +14,46 @@ public final class SourceLine implements Serializable {
   private final String uri;
   private final Long line;
   private final String text;
+  private final long tooLongChars;
 
   public SourceLine(String uri, Long line, String text) {
+    this(uri, line, text, 0);
+  }
+
+  private SourceLine(String uri, Long line, String text, long tooLongChars) {
     this.uri = uri;
     this.line = line;
     this.text = text;
+    this.tooLongChars = tooLongChars;
+  }
+
+  /**
+   * A line longer than {@link LineReader#MAX_LINE_CHARS}: its text was not kept, only its length
+   * (it becomes a {@code line_too_long} dead letter).
+   */
+  public static SourceLine tooLong(String uri, Long line, long chars) {
+    return new SourceLine(uri, line, null, chars);
+  }
+
+  /** True for a line over the length cap (its {@link #text()} is null). */
+  public boolean isTooLong() {
+    return tooLongChars > 0;
+  }
+
+  /** The length of a line over the cap, else 0. */
+  public long tooLongChars() {
+    return tooLongChars;
+  }
+
+  /** The dead-letter message for a line over the cap. */
+  public String tooLongMessage() {
+    return "line "
+        + line
+        + " has "
+        + tooLongChars
+        + " characters, more than the cap of "
+        + LineReader.MAX_LINE_CHARS
+        + " (is this a text file?)";
   }
 
   public String uri() {
@@ -41,7 +76,8 @@ public final class SourceLine implements Serializable {
     SourceLine s = (SourceLine) o;
     return Objects.equals(uri, s.uri)
         && Objects.equals(line, s.line)
-        && Objects.equals(text, s.text);
+        && Objects.equals(text, s.text)
+        && tooLongChars == s.tooLongChars;
   }
 
   @Override

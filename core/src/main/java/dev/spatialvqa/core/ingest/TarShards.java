@@ -1,7 +1,6 @@
 package dev.spatialvqa.core.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spatialvqa.schemas.FetchedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +19,6 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * ImageProbe} (magic bytes against the extension, pixel cap, decode). Pure Java (no Beam).
  */
 public final class TarShards {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> IMAGE_EXT = Set.of("jpg", "jpeg", "png", "webp", "gif", "bmp");
   private static final int MAX_META_BYTES = 1 << 20;
 
@@ -115,7 +113,7 @@ public final class TarShards {
         if (json != null) {
           JsonNode n;
           try {
-            n = JSON.readTree(json);
+            n = JsonLines.read(json);
           } catch (IOException e) {
             throw new FetchException(
                 FetchException.MALFORMED_RECORD, "sample json is not valid JSON");

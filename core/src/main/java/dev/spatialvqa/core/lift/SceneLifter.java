@@ -68,12 +68,69 @@ public final class SceneLifter {
    */
   static final double DEPTH_EPS_PER_M2 = 0.004;
 
+  /**
+   * A given up vector more than this many degrees from the horizontal surfaces found in the depth
+   * contradicts them (see {@link #checkGivenUp}).
+   */
+  public static final double GIVEN_UP_TOLERANCE_DEG = 20;
+
   private final LiftConfig config;
   private final PlaneFinder planeFinder;
 
   public SceneLifter(LiftConfig config) {
     this.config = config;
     this.planeFinder = new PlaneFinder(config);
+  }
+
+  /**
+   * Checks a given up vector against the horizontal surfaces the depth shows, found without it (the
+   * roughly-upright-camera search). When that search finds none, nothing contradicts the given
+   * vector. Otherwise the vector is refused ({@code gravity_contradicts_depth}) when it is more
+   * than {@value #GIVEN_UP_TOLERANCE_DEG} degrees from the surfaces' up and either points the other
+   * way (within that angle of their down: a sign error, the commonest mistake) or itself says the
+   * camera is roughly upright (within {@link LiftConfig#maxCameraTiltDeg()} of the camera's -y), so
+   * that the search's premise holds. A steeply tilted given vector that the upright search cannot
+   * judge is accepted. A camera held upside down with a correct up vector is refused by the sign
+   * rule (such photos are rare; rotate them upright).
+   */
+  void checkGivenUp(DepthImage depth, CameraIntrinsics intrinsics, double[] given) {
+    PlaneFinder.Result free = planeFinder.find(depth, intrinsics, null);
+    if (free.up() == null) {
+      return;
+    }
+    double off = angleDeg(given, free.up());
+    if (off <= GIVEN_UP_TOLERANCE_DEG) {
+      return;
+    }
+    boolean flipped = off >= 180 - GIVEN_UP_TOLERANCE_DEG;
+    boolean upright = angleDeg(given, new double[] {0, -1, 0}) <= config.maxCameraTiltDeg();
+    if (flipped || upright) {
+      throw new LiftException(
+          "gravity_contradicts_depth",
+          String.format(
+              java.util.Locale.ROOT,
+              "gravity_up_camera %s is %.1f degrees from the up of the %d horizontal surface(s)"
+                  + " found in the depth (%s)%s; more than the %.0f degrees allowed",
+              Arrays.toString(round(given)),
+              off,
+              free.planes().size(),
+              Arrays.toString(round(free.up())),
+              flipped ? ": it points down (y is down in OpenCV camera coordinates)" : "",
+              GIVEN_UP_TOLERANCE_DEG));
+    }
+  }
+
+  private static double angleDeg(double[] a, double[] b) {
+    double c = (a[0] * b[0] + a[1] * b[1] + a[2] * b[2]) / (Linalg.norm(a) * Linalg.norm(b));
+    return Math.toDegrees(Math.acos(Math.max(-1, Math.min(1, c))));
+  }
+
+  private static double[] round(double[] v) {
+    double[] r = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      r[i] = Math.round(v[i] * 1000) / 1000.0;
+    }
+    return r;
   }
 
   /**
@@ -98,6 +155,9 @@ public final class SceneLifter {
       given = Linalg.normalize(givenUpCamera);
     }
     Map<String, Long> stats = depthStats(depth);
+    if (given != null) {
+      checkGivenUp(depth, intrinsics, given);
+    }
     PlaneFinder.Result planes = planeFinder.find(depth, intrinsics, given);
     stats.put("planes", (long) planes.planes().size());
     stats.put("plane_candidates", (long) planes.candidates());

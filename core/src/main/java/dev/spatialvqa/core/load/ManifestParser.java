@@ -2,7 +2,7 @@ package dev.spatialvqa.core.load;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spatialvqa.core.ingest.JsonLines;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -10,25 +10,41 @@ import java.util.Set;
 
 /**
  * Parses one scene-manifest line (JSON). Format: {@code data/README.md}. Every problem is an {@link
- * InputException} with a reason code: {@code malformed_json}, {@code missing_field}, {@code
- * bad_field}, {@code bad_intrinsics}.
+ * InputException} with a reason code: {@code malformed_json} (also for two JSON values on one
+ * line), {@code missing_field}, {@code bad_field}, {@code unknown_field} (a near miss of a known
+ * field, {@link FieldNames}), {@code bad_intrinsics}.
  */
 public final class ManifestParser {
-  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The manifest line's fields; near misses of these are errors ({@link FieldNames}). */
+  public static final Set<String> FIELDS =
+      Set.of(
+          "scene_id",
+          "image",
+          "depth",
+          "depth_scale_m",
+          "intrinsics",
+          "gravity_up_camera",
+          "instances",
+          "objects");
+
+  static final Set<String> OBJECT_FIELDS = Set.of("id", "caption", "box2d_xyxy");
+  static final Set<String> INTRINSICS_FIELDS = Set.of("fx", "fy", "cx", "cy");
 
   private ManifestParser() {}
 
   public static ManifestEntry parse(String line) throws InputException {
     JsonNode root;
     try {
-      root = JSON.readTree(line);
+      root = JsonLines.read(line);
     } catch (JsonProcessingException e) {
       throw new InputException(
-          "malformed_json", "manifest line is not valid JSON: " + e.getOriginalMessage());
+          "malformed_json", "manifest line is not valid JSON: " + JsonLines.describe(e));
     }
     if (root == null || !root.isObject()) {
       throw new InputException("malformed_json", "manifest line must be a JSON object");
     }
+    FieldNames.check(root, FIELDS, "");
     String sceneId = requiredText(root, "scene_id");
     String image = requiredText(root, "image");
     String depth = optionalText(root, "depth");
@@ -51,6 +67,7 @@ public final class ManifestParser {
       if (!k.isObject()) {
         throw new InputException("bad_intrinsics", "intrinsics must be an object {fx, fy, cx, cy}");
       }
+      FieldNames.check(k, INTRINSICS_FIELDS, "intrinsics.");
       intrinsics = new double[4];
       String[] names = {"fx", "fy", "cx", "cy"};
       for (int i = 0; i < 4; i++) {
@@ -87,6 +104,7 @@ public final class ManifestParser {
         if (!o.isObject()) {
           throw new InputException("bad_field", where + " must be an object");
         }
+        FieldNames.check(o, OBJECT_FIELDS, where + ".");
         JsonNode idNode = o.get("id");
         if (idNode == null || !(idNode.isTextual() || idNode.isIntegralNumber())) {
           throw new InputException("missing_field", where + ".id must be a string or an integer");

@@ -8,6 +8,7 @@ import dev.spatialvqa.core.ingest.ProbeResult;
 import dev.spatialvqa.core.lift.CameraIntrinsics;
 import dev.spatialvqa.core.lift.IntrinsicsEstimator;
 import dev.spatialvqa.core.lift.MaskBits;
+import dev.spatialvqa.core.metrics.Counts;
 import dev.spatialvqa.core.runtime.EngineInfo;
 import dev.spatialvqa.schemas.FetchedImage;
 import dev.spatialvqa.schemas.Intrinsics;
@@ -35,10 +36,28 @@ public final class SceneLoader {
   /** Byte cap per file (images, depth and instance maps). */
   public static final long MAX_FILE_BYTES = 64L << 20;
 
+  /**
+   * Plausible median of a depth map's valid pixels, metres: outside it the depth scale is wrong
+   * (millimetres read as metres or the reverse) or the map is not depth.
+   */
+  public static final double MIN_MEDIAN_DEPTH_M = 0.1;
+
+  public static final double MAX_MEDIAN_DEPTH_M = 300;
+
   private final BlobReader reader;
+  private final Counts counts;
 
   public SceneLoader(BlobReader reader) {
+    this(reader, Counts.NONE);
+  }
+
+  /**
+   * @param counts receives {@code load.objects_without_instance} (objects whose id is not in a
+   *     given instance map: lifted from their box, {@code mask_source = box})
+   */
+  public SceneLoader(BlobReader reader, Counts counts) {
     this.reader = reader;
+    this.counts = counts;
   }
 
   /** What a manifest line loads to. */
@@ -121,7 +140,9 @@ public final class SceneLoader {
               + "x"
               + h);
     }
+    requireSingleChannel(depthImg, depthUri, "depth map", "bad_depth", 16);
     int[] raw = Images.samples(depthImg);
+    checkDepthRange(raw, e.depthScaleM(), depthUri);
     ByteBuffer depth = ByteBuffer.allocate(raw.length * 4).order(ByteOrder.LITTLE_ENDIAN);
     for (int v : raw) {
       depth.putFloat((float) (v * e.depthScaleM()));
@@ -150,6 +171,7 @@ public final class SceneLoader {
                 + "x"
                 + h);
       }
+      requireSingleChannel(inst, instUri, "instance map", "bad_instances", 1);
       int[] ids = Images.samples(inst);
       for (int i = 0; i < ids.length; i++) {
         if (ids[i] != 0) {
@@ -158,13 +180,27 @@ public final class SceneLoader {
       }
     }
 
+    if (e.instances() != null && !masks.isEmpty() && !e.objects().isEmpty()) {
+      boolean any = false;
+      for (ManifestEntry.Obj o : e.objects()) {
+        any |= masks.containsKey(parseId(o.id()));
+      }
+      if (!any) {
+        throw new InputException(
+            "instances_mismatch",
+            "instance map "
+                + resolve(manifestUri, e.instances())
+                + " holds ids "
+                + new java.util.TreeSet<>(masks.keySet()).stream().limit(20).toList()
+                + " but no object's id is among them (objects[].id must be the map's pixel"
+                + " values)");
+      }
+    }
     List<PerceivedObject> objects = new ArrayList<>();
     for (ManifestEntry.Obj o : e.objects()) {
-      byte[] mask = null;
-      try {
-        mask = masks.get(Integer.parseInt(o.id()));
-      } catch (NumberFormatException ignored) {
-        // non-numeric ids cannot appear in an instance map: box-only object
+      byte[] mask = masks.get(parseId(o.id()));
+      if (e.instances() != null && mask == null) {
+        counts.inc("load.objects_without_instance", 1);
       }
       double[] box = o.box2dXyxy();
       objects.add(
@@ -199,6 +235,94 @@ public final class SceneLoader {
                     .setSettings(Map.of())
                     .build())
             .build());
+  }
+
+  /** An object id as an instance-map value; non-numeric ids cannot appear in a map. */
+  private static Integer parseId(String id) {
+    try {
+      return Integer.parseInt(id);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Refuses a colour image or one with fewer bits per sample than {@code minBits}: an RGB JPEG or
+   * an 8-bit PNG given as depth would lift every object to a few centimetres.
+   */
+  static void requireSingleChannel(
+      BufferedImage img, String uri, String what, String reason, int minBits)
+      throws InputException {
+    int bands = img.getRaster().getNumBands();
+    boolean indexed = img.getColorModel() instanceof java.awt.image.IndexColorModel;
+    if (bands != 1 || (indexed && minBits > 8)) {
+      throw new InputException(
+          reason,
+          what
+              + " "
+              + uri
+              + " has "
+              + (indexed ? "a colour palette" : bands + " channels")
+              + "; it must be a single-channel (grey) PNG"
+              + (minBits > 8 ? " with 16-bit samples" : " of ids"));
+    }
+    int bits = img.getRaster().getSampleModel().getSampleSize(0);
+    if (bits < minBits) {
+      throw new InputException(
+          reason,
+          what
+              + " "
+              + uri
+              + " has "
+              + bits
+              + "-bit samples; depth needs 16-bit samples (8 bits hold only 256 levels: with"
+              + " depth_scale_m=0.001 nothing beyond 25.5 cm)");
+    }
+  }
+
+  /**
+   * Refuses a depth map whose valid pixels' median, in metres, lies outside [{@value
+   * #MIN_MEDIAN_DEPTH_M}, {@value #MAX_MEDIAN_DEPTH_M}]: a wrong {@code depth_scale_m} or not a
+   * depth map. A map with no valid pixel at all is refused too.
+   */
+  static void checkDepthRange(int[] raw, double scale, String uri) throws InputException {
+    int[] hist = new int[65536];
+    long valid = 0;
+    for (int v : raw) {
+      if (v > 0) {
+        hist[Math.min(v, 65535)]++;
+        valid++;
+      }
+    }
+    if (valid == 0) {
+      throw new InputException(
+          "implausible_depth", "depth map " + uri + " has no valid pixel (all zero)");
+    }
+    long half = (valid + 1) / 2;
+    long seen = 0;
+    int median = 0;
+    for (int i = 1; i < hist.length; i++) {
+      seen += hist[i];
+      if (seen >= half) {
+        median = i;
+        break;
+      }
+    }
+    double m = median * scale;
+    if (!(m >= MIN_MEDIAN_DEPTH_M && m <= MAX_MEDIAN_DEPTH_M)) {
+      throw new InputException(
+          "implausible_depth",
+          String.format(
+              java.util.Locale.ROOT,
+              "depth map %s: median depth of its valid pixels is %.4g m (%d units x depth_scale_m"
+                  + " %.6g), outside the plausible [%.1f, %.0f] m; check depth_scale_m",
+              uri,
+              m,
+              median,
+              scale,
+              MIN_MEDIAN_DEPTH_M,
+              MAX_MEDIAN_DEPTH_M));
+    }
   }
 
   /**

@@ -16,6 +16,7 @@ import java.io.Serializable;
  *       canonicalized scenes only); defaults 0.15, 0.25, 0.15.
  *   <li>{@code embedder}: a {@code TextEmbedders} spec for caption embeddings ({@code minilm}), or
  *       {@code none} to group identical captions only.
+ *   <li>{@code captions}: the {@link Captions} cleaning rules (special tokens, length cap).
  * </ul>
  */
 public final class AmbiguityConfig implements Serializable {
@@ -27,25 +28,43 @@ public final class AmbiguityConfig implements Serializable {
   private final double depthMarginM;
   private final double verticalMarginM;
   private final String embedder;
+  private final Captions captions;
 
   private AmbiguityConfig(
-      double sim, double lateral, double depth, double vertical, String embedder) {
+      double sim,
+      double lateral,
+      double depth,
+      double vertical,
+      String embedder,
+      Captions captions) {
     this.similarityThreshold = sim;
     this.lateralMarginM = lateral;
     this.depthMarginM = depth;
     this.verticalMarginM = vertical;
     this.embedder = embedder;
+    this.captions = captions;
   }
 
   public static AmbiguityConfig defaults() {
-    return new AmbiguityConfig(0.8, 0.15, 0.25, 0.15, TextEmbedders.DEFAULT);
+    return new AmbiguityConfig(0.8, 0.15, 0.25, 0.15, TextEmbedders.DEFAULT, Captions.defaults());
+  }
+
+  /** The caption cleaning rules applied before any object is referred to. */
+  public AmbiguityConfig withCaptions(Captions c) {
+    return new AmbiguityConfig(
+        similarityThreshold, lateralMarginM, depthMarginM, verticalMarginM, embedder, c);
+  }
+
+  public Captions captions() {
+    return captions;
   }
 
   public AmbiguityConfig withSimilarityThreshold(double t) {
     if (!(t > 0 && t <= 1)) {
       throw new IllegalArgumentException("similarityThreshold must be in (0, 1], got " + t);
     }
-    return new AmbiguityConfig(t, lateralMarginM, depthMarginM, verticalMarginM, embedder);
+    return new AmbiguityConfig(
+        t, lateralMarginM, depthMarginM, verticalMarginM, embedder, captions);
   }
 
   public AmbiguityConfig withMargins(double lateralM, double depthM, double verticalM) {
@@ -58,7 +77,8 @@ public final class AmbiguityConfig implements Serializable {
               + " vertical="
               + verticalM);
     }
-    return new AmbiguityConfig(similarityThreshold, lateralM, depthM, verticalM, embedder);
+    return new AmbiguityConfig(
+        similarityThreshold, lateralM, depthM, verticalM, embedder, captions);
   }
 
   public AmbiguityConfig withEmbedder(String spec) {
@@ -67,7 +87,7 @@ public final class AmbiguityConfig implements Serializable {
           "embedder must be a spec ('minilm') or 'none', got '" + spec + "'");
     }
     return new AmbiguityConfig(
-        similarityThreshold, lateralMarginM, depthMarginM, verticalMarginM, spec.trim());
+        similarityThreshold, lateralMarginM, depthMarginM, verticalMarginM, spec.trim(), captions);
   }
 
   public double similarityThreshold() {

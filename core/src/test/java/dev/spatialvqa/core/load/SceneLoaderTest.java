@@ -139,14 +139,17 @@ class SceneLoaderTest {
 
   @Test
   void exifFocalLengthGivesIntrinsicsWhenTheManifestHasNone(@TempDir Path dir) throws Exception {
-    // a 730x530 depth map of zeros (all holes) beside a JPEG whose EXIF says 28 mm equivalent
+    // a 730x530 flat depth map at 2 m beside a JPEG whose EXIF says 28 mm equivalent
     Files.write(
         dir.resolve("img.jpg"),
         dev.spatialvqa.core.testing.TestImages.jpegWithExif(730, 530, 1, 28));
-    ImageIO.write(
-        new BufferedImage(730, 530, BufferedImage.TYPE_USHORT_GRAY),
-        "png",
-        new File(dir.toFile(), "d.png"));
+    BufferedImage flat = new BufferedImage(730, 530, BufferedImage.TYPE_USHORT_GRAY);
+    for (int y = 0; y < 530; y++) {
+      for (int x = 0; x < 730; x++) {
+        flat.getRaster().setSample(x, y, 0, 2000);
+      }
+    }
+    ImageIO.write(flat, "png", new File(dir.toFile(), "d.png"));
     ManifestEntry e =
         ManifestParser.parse(
             "{\"scene_id\":\"exif\",\"image\":\"img.jpg\",\"depth\":\"d.png\",\"depth_scale_m\":0.001}");
@@ -155,5 +158,112 @@ class SceneLoaderTest {
     assertEquals(IntrinsicsSource.exif, s.getIntrinsicsSource());
     double expected = 28 / Math.hypot(36, 24) * Math.hypot(730, 530);
     assertEquals(expected, s.getIntrinsics().getFx(), 1e-6);
+  }
+
+  /** Line 0 of the bundled manifest with absolute paths and one field replaced. */
+  private static ManifestEntry with(String field, Object value) throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode n =
+        (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(line(0));
+    for (String f : new String[] {"image", "depth", "instances"}) {
+      n.put(f, bundled().getParent().resolve(n.get(f).asText()).toString());
+    }
+    if (value instanceof Double d) {
+      n.put(field, d);
+    } else {
+      n.put(field, value.toString());
+    }
+    return ManifestParser.parse(json.writeValueAsString(n));
+  }
+
+  private InputException refused(ManifestEntry e) {
+    return assertThrows(InputException.class, () -> loader.load(e, bundled().toString(), null));
+  }
+
+  @Test
+  void anEightBitOrColourDepthMapIsRefused(@TempDir Path dir) throws Exception {
+    BufferedImage d16 =
+        ImageIO.read(bundled().getParent().resolve("sunrgbd-000001/depth_mm.png").toFile());
+    BufferedImage d8 =
+        new BufferedImage(d16.getWidth(), d16.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
+    d8.getGraphics().drawImage(d16, 0, 0, null);
+    File f = dir.resolve("d8.png").toFile();
+    ImageIO.write(d8, "png", f);
+    InputException e = refused(with("depth", f.toString()));
+    assertEquals("bad_depth", e.reason());
+    assertTrue(e.getMessage().contains("8-bit"), e.getMessage());
+    InputException c =
+        refused(with("depth", bundled().getParent().resolve("sunrgbd-000001/image.jpg")));
+    assertEquals("bad_depth", c.reason());
+    assertTrue(c.getMessage().contains("3 channels"), c.getMessage());
+  }
+
+  @Test
+  void aWrongDepthScaleIsRefusedByTheMedianDepth() throws Exception {
+    InputException metres = refused(with("depth_scale_m", 1.0)); // millimetres read as metres
+    assertEquals("implausible_depth", metres.reason());
+    assertTrue(metres.getMessage().contains("check depth_scale_m"), metres.getMessage());
+    assertEquals("implausible_depth", refused(with("depth_scale_m", 0.00001)).reason());
+  }
+
+  @Test
+  void anRgbInstanceMapOrOneWithoutTheObjectsIdsIsRefused(@TempDir Path dir) throws Exception {
+    BufferedImage inst =
+        ImageIO.read(bundled().getParent().resolve("sunrgbd-000001/instances.png").toFile());
+    BufferedImage rgb =
+        new BufferedImage(inst.getWidth(), inst.getHeight(), BufferedImage.TYPE_INT_RGB);
+    rgb.getGraphics().drawImage(inst, 0, 0, null);
+    File f = dir.resolve("rgb.png").toFile();
+    ImageIO.write(rgb, "png", f);
+    assertEquals("bad_instances", refused(with("instances", f.toString())).reason());
+    BufferedImage blank =
+        new BufferedImage(inst.getWidth(), inst.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
+    for (int x = 0; x < 50; x++) {
+      blank.getRaster().setSample(x, 0, 0, 200); // ids 200: no object has it
+    }
+    File b = dir.resolve("other.png").toFile();
+    ImageIO.write(blank, "png", b);
+    InputException e = refused(with("instances", b.toString()));
+    assertEquals("instances_mismatch", e.reason());
+    assertTrue(e.getMessage().contains("[200]"), e.getMessage());
+  }
+
+  @Test
+  void aDeviceADirectoryAndAnEndlessFileAreRefusedNotRead(@TempDir Path dir) throws Exception {
+    InputException zero = refused(with("image", "/dev/zero"));
+    assertEquals("not_a_file", zero.reason());
+    InputException folder = refused(with("image", dir.toString()));
+    assertEquals("not_a_file", folder.reason());
+    assertTrue(folder.getMessage().contains("is a directory"), folder.getMessage());
+    InputException big =
+        assertThrows(
+            InputException.class,
+            () ->
+                BlobReader.readCapped(
+                    new java.io.InputStream() {
+                      @Override
+                      public int read() {
+                        return 0;
+                      }
+
+                      @Override
+                      public int read(byte[] b, int off, int len) {
+                        return len;
+                      }
+                    },
+                    "endless",
+                    1 << 20));
+    assertEquals("too_large", big.reason());
+  }
+
+  @Test
+  void aTextFileGivenAsAnImageIsNotQuoted(@TempDir Path dir) throws Exception {
+    Path secret = dir.resolve("passwd");
+    Files.writeString(secret, "root:x:0:0:root:/root:/bin/bash\n");
+    InputException e = refused(with("image", secret.toString()));
+    assertEquals("undecodable_image", e.reason());
+    assertTrue(!e.getMessage().contains("root"), e.getMessage());
+    assertTrue(e.getMessage().contains("looks like text"), e.getMessage());
   }
 }

@@ -66,6 +66,12 @@ final class ExportCommand implements Command {
     String input = Args.value(args, "input");
     String output = Args.value(args, "output");
     boolean overwrite = Args.flag(args, "overwrite");
+    String unknownOption = Args.unknownOption(args, "format", "input", "output", "overwrite");
+    if (unknownOption != null) {
+      err.println("spatialvqa export: " + unknownOption + "\n");
+      err.println(help());
+      return 2;
+    }
     List<String> unknown = Args.without(args, "format", "input", "output", "overwrite");
     if (format == null
         || input == null

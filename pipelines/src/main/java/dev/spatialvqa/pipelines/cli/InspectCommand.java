@@ -33,6 +33,12 @@ final class InspectCommand implements Command {
 
   @Override
   public int run(List<String> args, PrintStream out, PrintStream err) throws IOException {
+    String unknown = Args.unknownOption(args, "limit");
+    if (unknown != null) {
+      err.println("spatialvqa inspect: " + unknown + "\n");
+      err.println(help());
+      return 2;
+    }
     List<String> pos = Args.positional(args);
     if (pos.size() != 1) {
       err.println(help());

@@ -97,6 +97,11 @@ final class RunCommand implements Command {
       return 0;
     }
     out.println(ledger.toJson());
+    if (ledger.inputs() == 0) {
+      err.println(
+          "spatialvqa: warning: the input held no records (an empty or blank file?): nothing was"
+              + " produced");
+    }
     out.println(
         "wrote "
             + o.getOutput()

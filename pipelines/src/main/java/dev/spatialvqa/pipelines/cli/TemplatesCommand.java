@@ -32,7 +32,9 @@ final class TemplatesCommand implements Command {
   public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
     for (String a : args) {
       if (!a.equals("--json")) {
-        err.println("spatialvqa templates: unknown argument '" + a + "'\n");
+        String why = Args.unknownOption(List.of(a), "json");
+        err.println(
+            "spatialvqa templates: " + (why != null ? why : "unknown argument '" + a + "'") + "\n");
         err.println(help());
         return 2;
       }

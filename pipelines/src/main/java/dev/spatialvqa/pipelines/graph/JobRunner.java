@@ -70,7 +70,9 @@ public final class JobRunner {
     }
     RunLedger ledger = RunLedger.of(result, SpatialVqaPipeline.lastStage(o));
     ledger.write(o.getOutput());
-    MixStage.writeMixture(o);
+    if (!ImageIngest.untilFetch(o)) {
+      MixStage.writeMixture(o); // an ingest-only run has no QA and hence no mixture to account
+    }
     return ledger;
   }
 

@@ -121,6 +121,7 @@ public final class MixStage {
    */
   public static void writeSideOutputs(MixGate.Result r, String output, MixOptions o) {
     windowed(r.reserve(), o, "WindowReserve")
+        .apply("CountReserve", dev.spatialvqa.transforms.errors.CountAs.counter("records.reserve"))
         .apply("WriteReserve", WriteAvro.of(QaRecord.class, WriteAvro.child(output, "reserve")));
     windowed(r.accounting(), o, "WindowAccounting")
         .apply(

@@ -106,7 +106,13 @@ public final class SpatialVqaPipeline {
           dev.spatialvqa.pipelines.options.QaConfigs.from(o),
           o.getDedupe() ? DedupeSettings.from(o) : null,
           PerceptionSettings.from(o),
-          AmbiguityConfig.defaults().withEmbedder(o.getEmbedder()));
+          AmbiguityConfig.defaults()
+              .withEmbedder(o.getEmbedder())
+              .withCaptions(
+                  dev.spatialvqa.core.refer.Captions.defaults()
+                      .withExtraTokens(
+                          java.util.Arrays.asList(o.getCaptionSpecialTokens().split(",")))
+                      .withMaxChars(o.getMaxCaptionChars())));
     }
 
     public Config withDedupe(DedupeConfig d) {

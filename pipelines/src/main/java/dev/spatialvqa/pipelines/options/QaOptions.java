@@ -59,4 +59,20 @@ public interface QaOptions extends PipelineOptions {
   String getQaSeedSalt();
 
   void setQaSeedSalt(String value);
+
+  @Description(
+      "Extra special tokens to strip from object captions, comma-separated (added to the built-in"
+          + " list: </s>, <image>, <|im_end|>, [CLS], ...; see README).")
+  @Default.String("")
+  String getCaptionSpecialTokens();
+
+  void setCaptionSpecialTokens(String value);
+
+  @Description(
+      "Longest object caption, in characters, after cleaning; objects with longer captions are not"
+          + " referred to (counted as objects_filtered.caption_too_long).")
+  @Default.Integer(dev.spatialvqa.core.refer.Captions.DEFAULT_MAX_CHARS)
+  int getMaxCaptionChars();
+
+  void setMaxCaptionChars(int value);
 }

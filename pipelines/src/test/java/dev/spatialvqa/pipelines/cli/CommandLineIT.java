@@ -56,7 +56,7 @@ class CommandLineIT {
     assertEquals(1, summary.get("dead_letters").get("missing_model").asLong());
     assertTrue(summary.get("balanced").asBoolean());
     long qaByType = 0;
-    for (JsonNode n : summary.get("qa_by_type")) {
+    for (JsonNode n : summary.get("qa_generated_by_type")) {
       qaByType += n.asLong();
     }
     assertEquals(summary.get("outputs").get("qa").asLong(), qaByType);

@@ -135,7 +135,7 @@ class SpatialVqaJobTest {
     assertEquals(3, ledger.deadLetterTotal(), ledger.toJson());
     assertTrue(ledger.balanced(), ledger.balanceLine());
     @SuppressWarnings("unchecked")
-    Map<String, Long> qaByType = (Map<String, Long>) ledger.toMap().get("qa_by_type");
+    Map<String, Long> qaByType = (Map<String, Long>) ledger.toMap().get("qa_generated_by_type");
     assertTrue(qaByType.keySet().containsAll(FIRST_TYPES), qaByType.toString());
   }
 

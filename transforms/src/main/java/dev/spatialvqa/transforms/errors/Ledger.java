@@ -20,6 +20,15 @@ public final class Ledger {
   public static final String FILTERED = "filtered.";
   public static final String DEAD = "dead.";
   public static final String QA_TYPE = "qa_type.";
+
+  /** Scenes written with no object left after lifting and caption checks (no QA can refer). */
+  public static final String SCENES_WITHOUT_OBJECTS = "scenes_without_objects";
+
+  /**
+   * Scenes written that yielded no QA at all (no objects, or no question the geometry supports).
+   */
+  public static final String SCENES_WITHOUT_QA = "scenes_without_qa";
+
   public static final String OBJECTS_FILTERED = Counts.OBJECTS_FILTERED;
 
   private Ledger() {}

@@ -152,7 +152,11 @@ public final class RunLedger {
     withPrefix("records.").forEach(outputs::putIfAbsent);
     m.put("outputs", outputs);
     m.put("last_stage", lastStage);
-    m.put("qa_by_type", withPrefix(Ledger.QA_TYPE));
+    Map<String, Long> byType = withPrefix(Ledger.QA_TYPE);
+    m.put("qa_generated", sum(byType));
+    m.put("qa_generated_by_type", byType);
+    m.put(Ledger.SCENES_WITHOUT_OBJECTS, get(Ledger.SCENES_WITHOUT_OBJECTS));
+    m.put(Ledger.SCENES_WITHOUT_QA, get(Ledger.SCENES_WITHOUT_QA));
     m.put("filtered", withPrefix(Ledger.FILTERED));
     m.put("dead_letters", withPrefix(Ledger.DEAD));
     m.put("objects_filtered", withPrefix(Ledger.OBJECTS_FILTERED));
@@ -168,7 +172,9 @@ public final class RunLedger {
               && !k.startsWith(Ledger.QA_TYPE)
               && !k.startsWith(Ledger.FILTERED)
               && !k.startsWith(Ledger.DEAD)
-              && !k.startsWith(Ledger.OBJECTS_FILTERED)) {
+              && !k.startsWith(Ledger.OBJECTS_FILTERED)
+              && !k.equals(Ledger.SCENES_WITHOUT_OBJECTS)
+              && !k.equals(Ledger.SCENES_WITHOUT_QA)) {
             other.put(k, v);
           }
         });

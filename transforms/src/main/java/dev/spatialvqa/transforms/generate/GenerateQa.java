@@ -46,9 +46,17 @@ public final class GenerateQa extends PTransform<PCollection<SceneRecord>, PColl
 
     @ProcessElement
     public void process(@Element SceneRecord scene, OutputReceiver<QaRecord> out) {
+      if (scene.getObjects().isEmpty()) {
+        Ledger.counter(Ledger.SCENES_WITHOUT_OBJECTS).inc();
+      }
+      int n = 0;
       for (QaRecord qa : generator.generate(scene)) {
         Ledger.qaType(qa.getQuestionType()).inc();
         out.output(qa);
+        n++;
+      }
+      if (n == 0) {
+        Ledger.counter(Ledger.SCENES_WITHOUT_QA).inc();
       }
     }
   }

@@ -48,11 +48,14 @@ public final class ParseCrawlRecords extends PTransform<PCollection<SourceLine>,
   static final class ParseFn extends DoFn<SourceLine, CrawlRecord> {
     @ProcessElement
     public void process(@Element SourceLine line, @Timestamp Instant ts, MultiOutputReceiver out) {
-      if (line.text() == null || line.text().isBlank()) {
+      if (!line.isTooLong() && (line.text() == null || line.text().isBlank())) {
         return;
       }
       Ledger.inputs().inc();
       try {
+        if (line.isTooLong()) {
+          throw new FetchException("line_too_long", line.tooLongMessage());
+        }
         out.get(RECORDS).output(CrawlRecord.parse(line.text()));
       } catch (FetchException e) {
         DeadLetter d =

@@ -1,5 +1,6 @@
 package dev.spatialvqa.transforms.ingest;
 
+import dev.spatialvqa.core.ingest.LineReader;
 import dev.spatialvqa.core.ingest.SourceLine;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -42,7 +43,11 @@ public final class ReadCrawlLines extends PTransform<PBegin, PCollection<SourceL
         .setCoder(SerializableCoder.of(SourceLine.class));
   }
 
-  /** Emits every line of a file (blank ones too: the parser decides what is an input). */
+  /**
+   * Emits every line of a file (blank ones too: the parser decides what is an input); a byte-order
+   * mark is dropped and a line over {@link LineReader#MAX_LINE_CHARS} arrives as {@link
+   * SourceLine#tooLong} (the file is read in bounded memory, whatever it holds).
+   */
   static final class SplitLinesFn extends DoFn<FileIO.ReadableFile, SourceLine> {
     @ProcessElement
     public void process(@Element FileIO.ReadableFile file, OutputReceiver<SourceLine> out)
@@ -57,11 +62,15 @@ public final class ReadCrawlLines extends PTransform<PBegin, PCollection<SourceL
     try (BufferedReader r =
         new BufferedReader(
             new InputStreamReader(Channels.newInputStream(file.open()), StandardCharsets.UTF_8))) {
-      String line;
+      LineReader lines = new LineReader(r);
+      LineReader.Line line;
       long n = 0;
-      while ((line = r.readLine()) != null) {
+      while ((line = lines.next()) != null) {
         n++;
-        out.output(new SourceLine(uri, n, line));
+        out.output(
+            line.tooLong()
+                ? SourceLine.tooLong(uri, n, line.chars())
+                : new SourceLine(uri, n, line.text()));
       }
     }
   }

@@ -67,7 +67,9 @@ public final class LiftScenes extends PTransform<PCollection<PerceivedScene>, PC
             .output(
                 DeadLetters.of(
                     STAGE,
-                    "inconsistent_scene",
+                    e instanceof dev.spatialvqa.core.lift.LiftException le
+                        ? le.reason()
+                        : "inconsistent_scene",
                     e.getMessage(),
                     DeadLetters.ref(s.getImageUri(), s.getContentHash(), s.getSceneId(), null),
                     DeadLetters.eventTime(ts)));

@@ -50,7 +50,8 @@ public final class LoadScenes extends PTransform<PCollection<ManifestLine>, PCol
 
     @Setup
     public void setup() {
-      loader = new SceneLoader(new BeamBlobReader());
+      loader =
+          new SceneLoader(new BeamBlobReader(), dev.spatialvqa.transforms.errors.Ledger.COUNTS);
     }
 
     @ProcessElement
@@ -59,6 +60,9 @@ public final class LoadScenes extends PTransform<PCollection<ManifestLine>, PCol
       Long eventTime = DeadLetters.eventTime(ts);
       String sceneId = null;
       try {
+        if (line.tooLongMessage() != null) {
+          throw new InputException("line_too_long", line.tooLongMessage());
+        }
         ManifestEntry entry = ManifestParser.parse(line.text());
         sceneId = entry.sceneId();
         SceneLoader.Loaded loaded = loader.load(entry, line.manifestUri(), eventTime);

@@ -11,6 +11,8 @@ public final class ManifestLine {
   private long lineNumber;
   private String text;
 
+  @org.apache.avro.reflect.Nullable private String tooLongMessage;
+
   /** For the coder. */
   @SuppressWarnings("unused")
   private ManifestLine() {}
@@ -19,6 +21,18 @@ public final class ManifestLine {
     this.manifestUri = manifestUri;
     this.lineNumber = lineNumber;
     this.text = text;
+  }
+
+  /** A line over the length cap: only why it was not kept (a {@code line_too_long} dead letter). */
+  public static ManifestLine tooLong(String manifestUri, long lineNumber, String message) {
+    ManifestLine m = new ManifestLine(manifestUri, lineNumber, "");
+    m.tooLongMessage = message;
+    return m;
+  }
+
+  /** Why the line's text was not kept, or null. */
+  public String tooLongMessage() {
+    return tooLongMessage;
   }
 
   /** The manifest file's URI; relative paths in the line resolve against its folder. */

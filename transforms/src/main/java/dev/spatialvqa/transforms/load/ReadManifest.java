@@ -64,6 +64,11 @@ public final class ReadManifest extends PTransform<PBegin, PCollection<ManifestL
   static final class SceneLinesFn extends DoFn<SourceLine, ManifestLine> {
     @ProcessElement
     public void process(@Element SourceLine line, OutputReceiver<ManifestLine> out) {
+      if (line.isTooLong()) {
+        Ledger.inputs().inc();
+        out.output(ManifestLine.tooLong(line.uri(), line.line(), line.tooLongMessage()));
+        return;
+      }
       if (line.text().isBlank()) {
         return;
       }

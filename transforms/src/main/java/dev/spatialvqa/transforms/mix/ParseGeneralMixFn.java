@@ -1,7 +1,6 @@
 package dev.spatialvqa.transforms.mix;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spatialvqa.core.ids.ContentIds;
 import dev.spatialvqa.core.mix.TokenCounter;
 import dev.spatialvqa.transforms.errors.DeadLetters;
@@ -29,8 +28,6 @@ final class ParseGeneralMixFn extends DoFn<String, KV<String, MixEvent>> {
   static final TupleTag<KV<String, MixEvent>> MAIN =
       new TupleTag<KV<String, MixEvent>>("general") {};
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private final TokenizerSpec spec;
   private transient TokenCounter counter;
   private final Counter records = Ledger.counter("mix.general_records");
@@ -46,9 +43,19 @@ final class ParseGeneralMixFn extends DoFn<String, KV<String, MixEvent>> {
 
   @ProcessElement
   public void process(@Element String line, @Timestamp Instant ts, MultiOutputReceiver out) {
+    if (line.startsWith(ReadGeneralMix.TOO_LONG)) {
+      out.get(DeadLetters.TAG)
+          .output(
+              dead(
+                  "line_too_long",
+                  line.substring(ReadGeneralMix.TOO_LONG.length()),
+                  DeadLetters.ref(null, null, null, null),
+                  DeadLetters.eventTime(ts)));
+      return;
+    }
     JsonNode n;
     try {
-      n = JSON.readTree(line);
+      n = dev.spatialvqa.core.ingest.JsonLines.read(line);
     } catch (Exception e) {
       n = null;
     }

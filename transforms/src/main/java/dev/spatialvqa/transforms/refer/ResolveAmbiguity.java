@@ -70,8 +70,9 @@ public final class ResolveAmbiguity
 
     @ProcessElement
     public void process(@Element SceneRecord scene, OutputReceiver<SceneRecord> out) {
+      SceneRecord clean = config.captions().cleanObjects(scene, Ledger.COUNTS);
       SceneRecord resolved =
-          ReferringExpressions.apply(scene, embeddings(scene.getObjects()), config);
+          ReferringExpressions.apply(clean, embeddings(clean.getObjects()), config);
       for (SceneObject o : resolved.getObjects()) {
         if (o.getAmbiguous()) {
           ambiguous.inc();

@@ -96,4 +96,32 @@ class DataLossTest {
     assertTrue(err().contains("exists; nothing was written"), err());
     assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(shard));
   }
+
+  @Test
+  void aMisspelledOptionIsRefusedWithTheOptionItProbablyMeant(@TempDir Path dir) throws Exception {
+    Files.createDirectories(dir.resolve("qa"));
+    assertEquals(2, main("inspect", dir.resolve("qa").toString(), "--limt=1"), err());
+    assertTrue(err().contains("unknown option --limt (did you mean --limit?)"), err());
+    errBytes.reset();
+    assertEquals(
+        2, main("export", "--input=" + dir, "--output=x.jsonl", "--format=messages", "--overwrit"));
+    assertTrue(err().contains("did you mean --overwrite?"), err());
+    errBytes.reset();
+    assertEquals(2, main("templates", "--jsn"));
+    assertTrue(err().contains("did you mean --json?"), err());
+  }
+
+  @Test
+  void anEmptyManifestFinishesWithAWarning(@TempDir Path dir) throws Exception {
+    Path manifest = dir.resolve("empty.jsonl");
+    Files.writeString(manifest, "\n\n");
+    int code =
+        main(
+            "run",
+            "--input=manifest:" + manifest,
+            "--output=" + dir.resolve("out"),
+            "--embedder=none");
+    assertEquals(0, code, err());
+    assertTrue(err().contains("warning: the input held no records"), err());
+  }
 }

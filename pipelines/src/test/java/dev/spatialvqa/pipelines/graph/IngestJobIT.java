@@ -68,6 +68,8 @@ class IngestJobIT {
     assertEquals(3, ledger.finished());
     assertEquals(1, ledger.get("filtered.duplicate_image"));
     assertTrue(Files.exists(out.resolve("summary.json")));
+    // an ingest-only run has no QA, hence no mixture to account (no all-zero mixture.json)
+    assertTrue(!Files.exists(out.resolve("mixture.json")), "mixture.json of an ingest-only run");
     assertTrue(
         Files.readString(out.resolve("summary.json")).contains("\"last_stage\" : \"images\""));
 

@@ -149,6 +149,8 @@ public final class MixtureManifest {
     m.put("tokenizer", tokenizer);
     m.put("chat_format", chatFormat);
     m.put("layout", layoutId);
+    // both export formats write the same conversations for a layout
+    m.put("export_formats", List.of("messages", "llava"));
     m.put(
         "export",
         "bin/spatialvqa export --format=messages|llava --layout="

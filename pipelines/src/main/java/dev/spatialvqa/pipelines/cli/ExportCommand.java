@@ -229,7 +229,8 @@ final class ExportCommand implements Command {
   /**
    * The layout recorded by the run that {@code in} is (or whose {@code qa/} folder it is): {@code
    * layout} in {@code mixture.json}, else in the {@code accounting/} records (streaming runs write
-   * no mixture.json); null when neither says.
+   * no mixture.json); null when neither says. Runs accounted before layouts existed charged every
+   * QA its own image: {@code per_qa}.
    */
   static Accounted accountedLayout(Path in) throws IOException {
     Path dir = Files.isDirectory(in) ? in : in.toAbsolutePath().getParent();
@@ -249,6 +250,10 @@ final class ExportCommand implements Command {
         if (n.hasNonNull("layout") && !n.get("layout").asText().isEmpty()) {
           return new Accounted(ExportLayout.parse(n.get("layout").asText()), m.toString());
         }
+        if (n.has("image_tokens_per_qa")) {
+          // written before layouts existed: that gate charged every QA its own image
+          return new Accounted(ExportLayout.PER_QA, m + ", image tokens per QA");
+        }
       }
       Path acc = run.resolve("accounting");
       if (Files.isDirectory(acc)) {
@@ -262,9 +267,10 @@ final class ExportCommand implements Command {
               new DataFileReader<>(
                   new File(f.toString()), new SpecificDatumReader<>(MixAccounting.class))) {
             for (MixAccounting a : r) {
-              if (!a.getLayout().isEmpty()) {
-                return new Accounted(ExportLayout.parse(a.getLayout()), f.toString());
-              }
+              // records without a layout predate it: their gate charged every QA its own image
+              return a.getLayout().isEmpty()
+                  ? new Accounted(ExportLayout.PER_QA, f + ", image tokens per QA")
+                  : new Accounted(ExportLayout.parse(a.getLayout()), f.toString());
             }
           }
         }

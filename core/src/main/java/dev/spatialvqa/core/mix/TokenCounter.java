@@ -26,9 +26,9 @@ import java.util.Map;
  *       {@code t1..tn} costs {@code conversationTokens() + countTurn(t1) + ... + countTurn(tn)}
  *       ({@link #countConversation}): each turn is tokenized on its own, as LLaVA's preprocessing
  *       tokenizes each round, which makes every subset of an image's QA add up exactly. For
- *       tokenizers whose pre-tokenizer splits at the newline that ends a turn (WordPiece, and the
- *       common byte-level BPEs for these templates) this equals encoding the whole rendered
- *       conversation at once ({@link #countConversationText}).
+ *       tokenizers whose pre-tokenizer splits at the newline that ends a turn (tested for the
+ *       default WordPiece tokenizer) this equals encoding the whole rendered conversation at once
+ *       ({@link #countConversationText}).
  *   <li>{@link #countQa}: one QA as a single-turn conversation with its image ({@code per_qa}).
  *   <li>a general-mix text costs {@code encode(text)} tokens (with special tokens per the
  *       configuration) plus {@code imageTokens} per image it declares.

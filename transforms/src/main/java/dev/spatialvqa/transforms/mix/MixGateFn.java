@@ -306,12 +306,15 @@ final class MixGateFn extends DoFn<KV<String, MixEvent>, QaRecord> {
     List<Long> tokens = new ArrayList<>(candidates.size());
     List<String> keys = new ArrayList<>(candidates.size());
     Set<String> openBefore = new HashSet<>();
+    Set<String> looked = new HashSet<>();
     for (MixEvent e : candidates) {
       tokens.add(e.tokens);
       String key = layout.conversationKey(e.qa.getImageUri(), e.qa.getQaId());
       keys.add(key);
-      // per_qa conversations are never reopened: only images are remembered
-      if (layout == ExportLayout.PER_IMAGE && Boolean.TRUE.equals(open.get(key).read())) {
+      // per_qa conversations are never reopened: only images are remembered, read once each
+      if (layout == ExportLayout.PER_IMAGE
+          && looked.add(key)
+          && Boolean.TRUE.equals(open.get(key).read())) {
         openBefore.add(key);
       }
     }

@@ -100,6 +100,8 @@ public final class MixBenchmark implements Benchmark {
             .apply(
                 "MixGate",
                 MixGate.create()
+                    // per_qa: every QA pays its image, as the supply estimate above assumes
+                    .withLayout(dev.spatialvqa.core.mix.ExportLayout.PER_QA)
                     .withWindowSize(Duration.standardMinutes(1))
                     .withTokenizer(TokenizerSpec.defaults())
                     .withGeneralMix(

@@ -7,8 +7,12 @@ import java.util.Map;
 /**
  * How one QA is rendered as training text before it is tokenized: a template with the placeholders
  * {@code {question}} and {@code {answer}}. The image is not rendered as text: its tokens are added
- * as a configured count per QA (see {@link TokenCounter}), because a VLM replaces its image
- * placeholder with a fixed number of vision tokens that the text tokenizer never sees.
+ * as a configured count per conversation (see {@link TokenCounter}), because a VLM replaces its
+ * image placeholder with a fixed number of vision tokens that the text tokenizer never sees.
+ *
+ * <p>A conversation of several QA (one per turn, see {@link ExportLayout}) is its turns rendered
+ * one after the other ({@link #renderTurn}: the template, ended by a newline when the template does
+ * not end with one), see {@link #renderConversation}.
  *
  * <p>Presets (the default is {@code user-assistant}):
  *
@@ -76,6 +80,24 @@ public final class ChatFormat implements Serializable {
 
   public String template() {
     return template;
+  }
+
+  /**
+   * One user/assistant turn of a conversation: {@link #render} followed by a newline unless the
+   * rendered template already ends with one (chatml does).
+   */
+  public String renderTurn(String question, String answer) {
+    String r = render(question, answer);
+    return template.endsWith("\n") ? r : r + "\n";
+  }
+
+  /** A conversation: its turns ({@code {question, answer}} pairs) rendered in order. */
+  public String renderConversation(java.util.List<String[]> turns) {
+    StringBuilder sb = new StringBuilder();
+    for (String[] t : turns) {
+      sb.append(renderTurn(t[0], t[1]));
+    }
+    return sb.toString();
   }
 
   /** The text of one QA as trained. */

@@ -12,19 +12,26 @@ import java.util.Map;
  * Counts training tokens with a VLM's own {@code tokenizer.json}, loaded with DJL's Hugging Face
  * tokenizers (native, offline: nothing is downloaded).
  *
- * <p>Accounting rule, used everywhere the engine counts tokens:
+ * <p>Accounting rule, used everywhere the engine counts tokens: spatial QA are counted as the
+ * conversations {@code export} writes ({@link ExportLayout}), not as isolated QA.
  *
  * <ul>
- *   <li>a spatial QA costs {@code encode(chatFormat.render(question, answer))} tokens, with the
- *       tokenizer's special tokens (e.g. BOS/EOS, or [CLS]/[SEP]) when {@code addSpecialTokens},
- *       plus {@code imageTokens} for its image. Image tokens are counted <b>once per QA</b>: each
- *       QA is one single-turn training sample that carries its image. This keeps every QA's cost
- *       self-contained, so admission decisions, totals and the mixture manifest add up exactly
- *       whatever subset of an image's QA is admitted. (A trainer that packs all QA of an image into
- *       one conversation pays the image once; set {@code --imageTokens} to the amortised figure for
- *       that case.)
- *   <li>a general-mix text costs {@code encode(text)} tokens (same special-token rule) plus {@code
- *       imageTokens} per image it declares.
+ *   <li>a <b>turn</b> (one QA) costs {@link #countTurn}: {@code encode(chatFormat.renderTurn(q,
+ *       a))} without special tokens. The chat template's own tokens around the turn ({@link
+ *       #templateTokensPerTurn}, e.g. {@code USER:}, {@code ASSISTANT:}, newlines) are part of it:
+ *       they are counted by rendering through the template and the tokenizer, not as a constant.
+ *   <li>a <b>conversation</b> costs, once, {@link #conversationTokens}: the tokenizer's special
+ *       tokens ({@link #specialTokensPerConversation}, e.g. [CLS]/[SEP] or BOS, when {@code
+ *       addSpecialTokens}) plus {@code imageTokens} for its image. So a conversation of turns
+ *       {@code t1..tn} costs {@code conversationTokens() + countTurn(t1) + ... + countTurn(tn)}
+ *       ({@link #countConversation}): each turn is tokenized on its own, as LLaVA's preprocessing
+ *       tokenizes each round, which makes every subset of an image's QA add up exactly. For
+ *       tokenizers whose pre-tokenizer splits at the newline that ends a turn (tested for the
+ *       default WordPiece tokenizer) this equals encoding the whole rendered conversation at once
+ *       ({@link #countConversationText}).
+ *   <li>{@link #countQa}: one QA as a single-turn conversation with its image ({@code per_qa}).
+ *   <li>a general-mix text costs {@code encode(text)} tokens (with special tokens per the
+ *       configuration) plus {@code imageTokens} per image it declares.
  * </ul>
  *
  * Padding and truncation from the tokenizer file are switched off, so long texts count in full.
@@ -112,7 +119,9 @@ public final class TokenCounter implements AutoCloseable {
     }
   }
 
-  /** The default tokenizer with the default chat format and {@code imageTokens} per QA. */
+  /**
+   * The default tokenizer with the default chat format and {@code imageTokens} per conversation.
+   */
   public static TokenCounter loadDefault(int imageTokens) {
     return load(
         DEFAULT_NAME, defaultTokenizerJson(), ChatFormat.defaultFormat(), imageTokens, true);
@@ -136,14 +145,59 @@ public final class TokenCounter implements AutoCloseable {
     return tokenizer.encode(text, addSpecialTokens, false).getIds().length;
   }
 
-  /** Text tokens of one QA rendered in the chat format (no image tokens). */
+  /**
+   * Text tokens of one QA rendered in the chat format (no image tokens, with special tokens): what
+   * a text-only sample of this QA would cost.
+   */
   public long countQaText(String question, String answer) {
     return countText(format.render(question, answer));
   }
 
-  /** Tokens of one QA as trained: rendered text plus the image tokens of its image. */
+  /** Tokens of one QA as a single-turn conversation: {@code conversationTokens() + countTurn}. */
   public long countQa(String question, String answer) {
-    return countQaText(question, answer) + imageTokens;
+    return conversationTokens() + countTurn(question, answer);
+  }
+
+  /** Tokens of one turn: {@link ChatFormat#renderTurn}, encoded without special tokens. */
+  public long countTurn(String question, String answer) {
+    return tokenizer.encode(format.renderTurn(question, answer), false, false).getIds().length;
+  }
+
+  /** The chat template's own tokens per turn: an empty question and answer rendered as a turn. */
+  public long templateTokensPerTurn() {
+    return countTurn("", "");
+  }
+
+  /** Special tokens the tokenizer adds once per encoded conversation (0 without them). */
+  public long specialTokensPerConversation() {
+    return addSpecialTokens ? tokenizer.encode("", true, false).getIds().length : 0;
+  }
+
+  /** What a conversation costs once, whatever its turns: special tokens plus its image's tokens. */
+  public long conversationTokens() {
+    return specialTokensPerConversation() + imageTokens;
+  }
+
+  /**
+   * Tokens of one conversation as accounted: {@link #conversationTokens} (with {@code images}
+   * images instead of one) plus {@link #countTurn} per turn ({@code {question, answer}}).
+   */
+  public long countConversation(java.util.List<String[]> turns, int images) {
+    long t = specialTokensPerConversation() + (long) imageTokens * images;
+    for (String[] turn : turns) {
+      t += countTurn(turn[0], turn[1]);
+    }
+    return t;
+  }
+
+  /**
+   * Tokens of one conversation re-counted from its whole text: {@link
+   * ChatFormat#renderConversation} encoded at once (special tokens per the configuration) plus
+   * {@code imageTokens} per image. Equal to {@link #countConversation} for tokenizers that split at
+   * turn boundaries; used to check what export wrote.
+   */
+  public long countConversationText(java.util.List<String[]> turns, int images) {
+    return countText(format.renderConversation(turns)) + (long) imageTokens * images;
   }
 
   /** Tokens of one general-mix text with {@code images} images. */

@@ -26,4 +26,16 @@ class ChatFormatTest {
   void templateWithoutPlaceholdersIsRejected() {
     assertThrows(IllegalArgumentException.class, () -> ChatFormat.of("just {question}"));
   }
+
+  @Test
+  void turnsEndWithOneNewlineAndAConversationIsItsTurns() {
+    ChatFormat ua = ChatFormat.defaultFormat();
+    assertEquals("USER: q?\nASSISTANT: a.\n", ua.renderTurn("q?", "a."));
+    ChatFormat chatml = ChatFormat.of("chatml");
+    assertEquals(chatml.render("q", "a"), chatml.renderTurn("q", "a"));
+    assertEquals(
+        "USER: q1\nASSISTANT: a1\nUSER: q2\nASSISTANT: a2\n",
+        ua.renderConversation(
+            java.util.List.of(new String[] {"q1", "a1"}, new String[] {"q2", "a2"})));
+  }
 }

@@ -103,4 +103,62 @@ class TokenCounterTest {
                     true));
     assertTrue(e.getMessage().contains("broken.json"), e.getMessage());
   }
+
+  @Test
+  void aConversationPaysItsImageAndSpecialTokensOnceAndEachTurnItsText() {
+    try (TokenCounter c = TokenCounter.loadDefault(576)) {
+      assertEquals(2, c.specialTokensPerConversation(), "[CLS] [SEP]");
+      assertEquals(578, c.conversationTokens());
+      // "user : assistant :" around every turn, counted through the template and tokenizer
+      assertEquals(4, c.templateTokensPerTurn());
+      long turns = 0;
+      for (String[] qa : SAMPLES) {
+        long t = c.countTurn(qa[0], qa[1]);
+        assertEquals(c.countQaText(qa[0], qa[1]) - 2, t, "a turn is its text without specials");
+        assertEquals(578 + t, c.countQa(qa[0], qa[1]), "per_qa: every QA is a conversation");
+        turns += t;
+      }
+      assertEquals(578 + turns, c.countConversation(SAMPLES, 1));
+      // 52 QA of one image: one image, not 52
+      java.util.List<String[]> many = new java.util.ArrayList<>();
+      for (int i = 0; i < 52; i++) {
+        many.add(SAMPLES.get(i % 4));
+      }
+      long perQa = 0;
+      for (String[] qa : many) {
+        perQa += c.countQa(qa[0], qa[1]);
+      }
+      assertEquals(perQa - 51L * 578, c.countConversation(many, 1));
+    }
+  }
+
+  @Test
+  void perTurnCountsEqualTheWholeConversationReencoded() {
+    byte[] json = TokenCounter.defaultTokenizerJson();
+    for (String f : List.of("user-assistant", "chatml", "raw", "Q: {question}\\nA: {answer}")) {
+      for (boolean special : List.of(true, false)) {
+        try (TokenCounter c = TokenCounter.load("t", json, ChatFormat.of(f), 576, special)) {
+          for (int n = 1; n <= SAMPLES.size(); n++) {
+            List<String[]> turns = SAMPLES.subList(0, n);
+            assertEquals(
+                c.countConversationText(turns, 1),
+                c.countConversation(turns, 1),
+                f + " special=" + special + " turns=" + n);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void templateOverheadFollowsTheTemplateNotAConstant() {
+    byte[] json = TokenCounter.defaultTokenizerJson();
+    try (TokenCounter raw = TokenCounter.load("t", json, ChatFormat.of("raw"), 0, true);
+        TokenCounter chatml = TokenCounter.load("t", json, ChatFormat.of("chatml"), 0, true)) {
+      assertEquals(0, raw.templateTokensPerTurn());
+      assertTrue(chatml.templateTokensPerTurn() > 10, "" + chatml.templateTokensPerTurn());
+      assertEquals(
+          raw.countTurn("a b", "c") + chatml.templateTokensPerTurn(), chatml.countTurn("a b", "c"));
+    }
+  }
 }

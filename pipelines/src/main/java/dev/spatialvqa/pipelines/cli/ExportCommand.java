@@ -1,9 +1,12 @@
 package dev.spatialvqa.pipelines.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spatialvqa.core.mix.ExportLayout;
+import dev.spatialvqa.schemas.MixAccounting;
 import dev.spatialvqa.schemas.QaRecord;
 import java.io.BufferedWriter;
 import java.io.File;
@@ -23,8 +26,13 @@ import org.apache.avro.file.DataFileReader;
 import org.apache.avro.specific.SpecificDatumReader;
 
 /**
- * {@code export --format=messages|llava --input=DIR --output=FILE}: QA records grouped by image, as
- * training conversations.
+ * {@code export --format=messages|llava [--layout=per_image|per_qa] --input=DIR --output=FILE}: QA
+ * records as training conversations, grouped as the run's mix gate accounted for them ({@code
+ * layout} in the run's {@code mixture.json}, or its {@code accounting/} records): {@code per_image}
+ * (default) one conversation per image with one turn per admitted QA, {@code per_qa} one
+ * single-turn conversation per QA. A {@code --layout} other than the accounted one is refused (exit
+ * 2): the spatial share holds only for the conversations the gate charged. {@code
+ * --allowShareMismatch} writes it anyway and says the share will not hold.
  *
  * <ul>
  *   <li>{@code messages}: JSON Lines, one conversation per image in the Hugging Face / TRL chat
@@ -50,10 +58,19 @@ final class ExportCommand implements Command {
 
   @Override
   public String help() {
-    return "usage: spatialvqa export --format=messages|llava --input=DIR --output=FILE [--overwrite]\n\n"
+    return "usage: spatialvqa export --format=messages|llava --input=DIR --output=FILE\n"
+        + "                        [--layout=per_image|per_qa] [--allowShareMismatch] [--overwrite]\n\n"
         + "Reads every QaRecord Avro file under DIR (e.g. out/demo or out/demo/qa; other Avro records\n"
-        + "are skipped), groups the QA pairs by image and writes:\n"
-        + "  messages  JSON Lines, one conversation per image in the Hugging Face / TRL chat format\n"
+        + "are skipped), groups the QA pairs into conversations and writes them.\n"
+        + "  --layout  per_image: one conversation per image, one user/assistant turn per QA\n"
+        + "            per_qa: one single-turn conversation per QA, each with its image\n"
+        + "            Default: the layout the run's mix gate accounted for (mixture.json or\n"
+        + "            accounting/ in the run folder), else per_image. Another layout than the\n"
+        + "            accounted one is refused (exit 2), because the spatial token share was held\n"
+        + "            for those conversations; --allowShareMismatch writes it anyway (the share\n"
+        + "            will then not hold).\n"
+        + "Formats:\n"
+        + "  messages  JSON Lines, one conversation per line in the Hugging Face / TRL chat format\n"
         + "            {\"images\": [uri], \"scene_id\": .., \"messages\": [{\"role\": \"user\", \"content\":\n"
         + "            [{\"type\": \"image\"}, {\"type\": \"text\", \"text\": ..}]}, {\"role\": \"assistant\", ..}, ..]}\n"
         + "  llava     one JSON array of {\"id\", \"image\", \"conversations\": [{\"from\": \"human\",\n"
@@ -66,20 +83,37 @@ final class ExportCommand implements Command {
     String input = Args.value(args, "input");
     String output = Args.value(args, "output");
     boolean overwrite = Args.flag(args, "overwrite");
-    String unknownOption = Args.unknownOption(args, "format", "input", "output", "overwrite");
+    String unknownOption =
+        Args.unknownOption(
+            args, "format", "input", "output", "overwrite", "layout", "allowShareMismatch");
     if (unknownOption != null) {
       err.println("spatialvqa export: " + unknownOption + "\n");
       err.println(help());
       return 2;
     }
-    List<String> unknown = Args.without(args, "format", "input", "output", "overwrite");
+    boolean allowMismatch = Args.flag(args, "allowShareMismatch");
+    String layoutArg = Args.value(args, "layout");
+    List<String> unknown =
+        Args.without(
+            args, "format", "input", "output", "overwrite", "layout", "allowShareMismatch");
+    ExportLayout requested = null;
+    String layoutError = null;
+    if (layoutArg != null) {
+      try {
+        requested = ExportLayout.parse(layoutArg);
+      } catch (IllegalArgumentException e) {
+        layoutError = e.getMessage();
+      }
+    }
     if (format == null
         || input == null
         || output == null
         || !unknown.isEmpty()
+        || layoutError != null
         || !(format.equals("messages") || format.equals("llava"))) {
       err.println(
           "spatialvqa export: need --format=messages|llava, --input=DIR and --output=FILE"
+              + (layoutError == null ? "" : "; " + layoutError)
               + (unknown.isEmpty() ? "" : "; unknown arguments " + unknown)
               + "\n");
       err.println(help());
@@ -89,6 +123,39 @@ final class ExportCommand implements Command {
     if (!Files.exists(in)) {
       err.println("spatialvqa export: no such file or folder: " + in);
       return 1;
+    }
+    Accounted accounted = accountedLayout(in);
+    ExportLayout layout;
+    if (accounted == null) {
+      layout = requested == null ? ExportLayout.DEFAULT : requested;
+    } else if (requested == null || requested == accounted.layout) {
+      layout = accounted.layout;
+    } else if (allowMismatch) {
+      layout = requested;
+      err.println(
+          "spatialvqa export: warning: the run's mix gate accounted for layout "
+              + accounted.layout
+              + " ("
+              + accounted.where
+              + "); writing "
+              + requested
+              + " as asked (--allowShareMismatch): the spatial token share stated in"
+              + " mixture.json does NOT hold for this file");
+    } else {
+      err.println(
+          "spatialvqa export: --layout="
+              + requested
+              + " differs from the layout the run's mix gate accounted for: "
+              + accounted.layout
+              + " ("
+              + accounted.where
+              + "). The spatial token share holds only for the conversations the gate charged;"
+              + " nothing was written. Export with --layout="
+              + accounted.layout
+              + ", rerun the job with --exportLayout="
+              + requested
+              + ", or pass --allowShareMismatch to write it anyway (the share will not hold).");
+      return 2;
     }
     Path target = Path.of(output);
     if (Files.exists(target) && !overwrite) {
@@ -115,6 +182,7 @@ final class ExportCommand implements Command {
     if (byImage == null) {
       return 1;
     }
+    List<List<QaRecord>> conversations = conversations(byImage, layout);
     ObjectMapper json = new ObjectMapper();
     Path outPath = Path.of(output);
     if (outPath.toAbsolutePath().getParent() != null) {
@@ -123,16 +191,16 @@ final class ExportCommand implements Command {
     int turns = 0;
     try (BufferedWriter w = Files.newBufferedWriter(outPath, StandardCharsets.UTF_8)) {
       if (format.equals("messages")) {
-        for (Map.Entry<String, List<QaRecord>> e : byImage.entrySet()) {
-          w.write(json.writeValueAsString(messages(json, e.getKey(), e.getValue())));
+        for (List<QaRecord> c : conversations) {
+          w.write(json.writeValueAsString(messages(json, c.get(0).getImageUri(), c, layout)));
           w.write('\n');
-          turns += e.getValue().size();
+          turns += c.size();
         }
       } else {
         ArrayNode arr = json.createArrayNode();
-        for (Map.Entry<String, List<QaRecord>> e : byImage.entrySet()) {
-          arr.add(llava(json, e.getKey(), e.getValue()));
-          turns += e.getValue().size();
+        for (List<QaRecord> c : conversations) {
+          arr.add(llava(json, c.get(0).getImageUri(), c, layout));
+          turns += c.size();
         }
         w.write(json.enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(arr));
         w.write('\n');
@@ -140,14 +208,102 @@ final class ExportCommand implements Command {
     }
     out.println(
         "wrote "
-            + byImage.size()
+            + conversations.size()
             + " conversations ("
             + turns
-            + " QA pairs) as "
+            + " QA pairs, layout "
+            + layout
+            + (accounted == null
+                ? ", no mix accounting found next to the input"
+                : layout == accounted.layout ? ", as the mix gate accounted" : ", NOT as accounted")
+            + ") as "
             + format
             + " to "
             + outPath);
     return 0;
+  }
+
+  /** The export layout a run's mix gate accounted for, and where that was read. */
+  static final class Accounted {
+    final ExportLayout layout;
+    final String where;
+
+    Accounted(ExportLayout layout, String where) {
+      this.layout = layout;
+      this.where = where;
+    }
+  }
+
+  /**
+   * The layout recorded by the run that {@code in} is (or whose {@code qa/} folder it is): {@code
+   * layout} in {@code mixture.json}, else in the {@code accounting/} records (streaming runs write
+   * no mixture.json); null when neither says. Runs accounted before layouts existed charged every
+   * QA its own image: {@code per_qa}.
+   */
+  static Accounted accountedLayout(Path in) throws IOException {
+    Path dir = Files.isDirectory(in) ? in : in.toAbsolutePath().getParent();
+    List<Path> runs = new ArrayList<>();
+    if (dir != null) {
+      runs.add(dir);
+      if (dir.getFileName() != null
+          && dir.getFileName().toString().equals("qa")
+          && dir.toAbsolutePath().getParent() != null) {
+        runs.add(dir.toAbsolutePath().getParent());
+      }
+    }
+    for (Path run : runs) {
+      Path m = run.resolve("mixture.json");
+      if (Files.isRegularFile(m)) {
+        JsonNode n = new ObjectMapper().readTree(m.toFile());
+        if (n.hasNonNull("layout") && !n.get("layout").asText().isEmpty()) {
+          return new Accounted(ExportLayout.parse(n.get("layout").asText()), m.toString());
+        }
+        if (n.has("image_tokens_per_qa")) {
+          // written before layouts existed: that gate charged every QA its own image
+          return new Accounted(ExportLayout.PER_QA, m + ", image tokens per QA");
+        }
+      }
+      Path acc = run.resolve("accounting");
+      if (Files.isDirectory(acc)) {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(acc)) {
+          files =
+              s.filter(p -> p.toString().endsWith(".avro")).sorted().collect(Collectors.toList());
+        }
+        for (Path f : files) {
+          try (DataFileReader<MixAccounting> r =
+              new DataFileReader<>(
+                  new File(f.toString()), new SpecificDatumReader<>(MixAccounting.class))) {
+            for (MixAccounting a : r) {
+              // records without a layout predate it: their gate charged every QA its own image
+              return a.getLayout().isEmpty()
+                  ? new Accounted(ExportLayout.PER_QA, f + ", image tokens per QA")
+                  : new Accounted(ExportLayout.parse(a.getLayout()), f.toString());
+            }
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The conversations export writes: per image all of its QA (by QA id), or per QA one each; in
+   * image order.
+   */
+  static List<List<QaRecord>> conversations(
+      Map<String, List<QaRecord>> byImage, ExportLayout layout) {
+    List<List<QaRecord>> out = new ArrayList<>();
+    for (List<QaRecord> qa : byImage.values()) {
+      if (layout == ExportLayout.PER_IMAGE) {
+        out.add(qa);
+      } else {
+        for (QaRecord q : qa) {
+          out.add(List.of(q));
+        }
+      }
+    }
+    return out;
   }
 
   /** QA records under a file or folder, grouped by image URI (sorted), each group by QA id. */
@@ -182,10 +338,14 @@ final class ExportCommand implements Command {
     return byImage;
   }
 
-  static ObjectNode messages(ObjectMapper json, String image, List<QaRecord> qa) {
+  static ObjectNode messages(
+      ObjectMapper json, String image, List<QaRecord> qa, ExportLayout layout) {
     ObjectNode o = json.createObjectNode();
     o.putArray("images").add(image);
     o.put("scene_id", qa.get(0).getSceneId());
+    if (layout == ExportLayout.PER_QA) {
+      o.put("qa_id", qa.get(0).getQaId());
+    }
     ArrayNode msgs = o.putArray("messages");
     boolean first = true;
     for (QaRecord q : qa) {
@@ -204,9 +364,9 @@ final class ExportCommand implements Command {
     return o;
   }
 
-  static ObjectNode llava(ObjectMapper json, String image, List<QaRecord> qa) {
+  static ObjectNode llava(ObjectMapper json, String image, List<QaRecord> qa, ExportLayout layout) {
     ObjectNode o = json.createObjectNode();
-    o.put("id", qa.get(0).getSceneId());
+    o.put("id", layout == ExportLayout.PER_QA ? qa.get(0).getQaId() : qa.get(0).getSceneId());
     o.put("image", image);
     ArrayNode conv = o.putArray("conversations");
     boolean first = true;

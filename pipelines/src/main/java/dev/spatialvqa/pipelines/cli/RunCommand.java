@@ -45,8 +45,9 @@ final class RunCommand implements Command {
           qa/*.avro           QaRecord: spatial question-answer pairs admitted by the mix gate
           reserve/*.avro      QaRecord: QA past the mix gate's deferral cap / waiting at the end
           accounting/*.avro   MixAccounting: tokens per mix window (general, admitted, deferred,
-                              reserved), achieved and target share, tokenizer
-          mixture.json        shards and sampling weights realising the target share (bounded runs)
+                              reserved, conversations opened), achieved and target share, layout
+          mixture.json        layout accounted, image tokens per conversation, template tokens per
+                              turn, spatial share, shards and sampling weights (bounded runs)
           deadletters/*.avro  DeadLetter: every rejected input with stage and reason
           summary.json        the ledger of a bounded run (inputs = scenes + filtered + dead letters)
         --overwrite         replace the results of an earlier run in DIR
@@ -60,7 +61,10 @@ final class RunCommand implements Command {
                               share needs
           --tokenizer=PATH    your VLM's tokenizer.json (default: MiniLM-L6's WordPiece tokenizer,
                               only so that the demo runs)
-          --imageTokens=N     vision tokens per QA (default 576)
+          --exportLayout=L    per_image (default: one conversation per image, as export writes
+                              it; the image is charged once per image) | per_qa (one conversation
+                              per QA, each with its image); export refuses another layout
+          --imageTokens=N     vision tokens per conversation (default 576)
           --chatFormat=F      user-assistant (default) | chatml | raw | template with {question}
                               and {answer}
           --mixWindowSeconds=N (default 60)  --mixAllowedLatenessSeconds=N (default 0)

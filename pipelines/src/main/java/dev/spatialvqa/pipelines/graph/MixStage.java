@@ -1,5 +1,6 @@
 package dev.spatialvqa.pipelines.graph;
 
+import dev.spatialvqa.core.mix.ExportLayout;
 import dev.spatialvqa.core.mix.ShareRatio;
 import dev.spatialvqa.pipelines.options.MixOptions;
 import dev.spatialvqa.pipelines.options.SpatialVqaOptions;
@@ -37,7 +38,8 @@ public final class MixStage {
         .withWindowSize(Duration.standardSeconds(o.getMixWindowSeconds()))
         .withAllowedLateness(Duration.standardSeconds(o.getMixAllowedLatenessSeconds()))
         .withMaxDeferred(o.getMaxDeferredQa())
-        .withTokenizer(tokenizer(o));
+        .withTokenizer(tokenizer(o))
+        .withLayout(ExportLayout.parse(o.getExportLayout()));
   }
 
   public static TokenizerSpec tokenizer(MixOptions o) {
@@ -102,7 +104,8 @@ public final class MixStage {
         o.getOutput(),
         mixInputPattern(o),
         ShareRatio.parse(o.getSpatialShare()),
-        tokenizer(o).id());
+        tokenizer(o).id(),
+        ExportLayout.parse(o.getExportLayout()));
   }
 
   /** Gates the QA stream. */

@@ -30,7 +30,10 @@ public interface MixOptions extends PipelineOptions {
 
   void setTokenizer(String value);
 
-  @Description("Vision tokens counted per QA for its image (LLaVA-1.5: 576). 0 counts text only.")
+  @Description(
+      "Vision tokens of an image (LLaVA-1.5: 576), counted once per training conversation:"
+          + " once per image with --exportLayout=per_image, once per QA with per_qa. 0 counts text"
+          + " only.")
   @Default.Integer(576)
   int getImageTokens();
 
@@ -44,6 +47,17 @@ public interface MixOptions extends PipelineOptions {
   String getChatFormat();
 
   void setChatFormat(String value);
+
+  @Description(
+      "How export will group the admitted QA, which is how the gate counts their tokens:"
+          + " per_image (default; what export --format=messages|llava writes: one conversation per"
+          + " image, one turn per QA, image and special tokens once per image) or per_qa (one"
+          + " single-turn conversation per QA, each with its image). Recorded in accounting/ and"
+          + " mixture.json; export refuses another layout.")
+  @Default.String("per_image")
+  String getExportLayout();
+
+  void setExportLayout(String value);
 
   @Description("Mix gate window size in seconds (event time).")
   @Default.Long(60)

@@ -204,4 +204,49 @@ class QaCommandsTest {
             "--input=" + dir.resolve("nope"),
             "--output=" + dir.resolve("x")));
   }
+
+  @Test
+  void exportFollowsTheRunsAccountedLayoutAndRefusesAnother(@TempDir Path dir) throws Exception {
+    Path run = writeRun(dir.resolve("run"));
+    Files.writeString(run.resolve("mixture.json"), "{\"layout\": \"per_qa\"}");
+    Path file = dir.resolve("train.jsonl");
+    assertEquals(
+        0,
+        main("export", "--format=messages", "--input=" + run, "--output=" + file),
+        errBytes.toString(StandardCharsets.UTF_8));
+    List<String> lines = Files.readAllLines(file);
+    assertEquals(24, lines.size(), "per_qa: one conversation per QA");
+    JsonNode first = new ObjectMapper().readTree(lines.get(0));
+    assertEquals(2, first.get("messages").size());
+    assertTrue(first.hasNonNull("qa_id"));
+    Path other = dir.resolve("other.json");
+    assertEquals(
+        2,
+        main(
+            "export",
+            "--format=llava",
+            "--layout=per_image",
+            "--input=" + run.resolve("qa"),
+            "--output=" + other));
+    assertTrue(errBytes.toString(StandardCharsets.UTF_8).contains("per_qa"));
+    assertFalse(Files.exists(other));
+    assertEquals(
+        2,
+        main(
+            "export",
+            "--format=llava",
+            "--layout=per_scene",
+            "--input=" + run,
+            "--output=" + other));
+    // a run accounted before layouts charged an image per QA: per_qa
+    Files.writeString(run.resolve("mixture.json"), "{\"image_tokens_per_qa\": 576}");
+    assertEquals(
+        2,
+        main(
+            "export",
+            "--format=messages",
+            "--layout=per_image",
+            "--input=" + run,
+            "--output=" + other));
+  }
 }

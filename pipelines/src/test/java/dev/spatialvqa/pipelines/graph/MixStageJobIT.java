@@ -59,6 +59,21 @@ class MixStageJobIT {
     return RunLedger.of(r, "scenes");
   }
 
+  /** Tokens of QA grouped per image into conversations, as the gate charges them by default. */
+  static long conversationTokens(List<QaRecord> qa, TokenCounter c) {
+    java.util.Map<String, List<String[]>> byImage = new java.util.TreeMap<>();
+    for (QaRecord q : qa) {
+      byImage
+          .computeIfAbsent(q.getImageUri(), k -> new ArrayList<>())
+          .add(new String[] {q.getQuestion(), q.getAnswer()});
+    }
+    long t = 0;
+    for (List<String[]> turns : byImage.values()) {
+      t += c.countConversation(turns, 1);
+    }
+    return t;
+  }
+
   @Test
   void generalMixHoldsTheShareAndWritesQaReserveAccountingAndMixture(@TempDir Path dir)
       throws Exception {
@@ -66,8 +81,8 @@ class MixStageJobIT {
     Files.write(
         mix,
         List.of(
-            "{\"num_tokens\": 200000, \"source\": \"web\"}",
-            "{\"num_tokens\": 100000}",
+            "{\"num_tokens\": 40000, \"source\": \"web\"}",
+            "{\"num_tokens\": 20000}",
             "",
             "{\"text\": \"A general caption about a street at night.\", \"images\": 1}",
             "{\"oops\": true}"));
@@ -107,14 +122,29 @@ class MixStageJobIT {
     MixAccounting w =
         acc.stream().filter(a -> a.getRecordKind().equals("window")).findFirst().orElseThrow();
     long captionTokens;
-    long admittedTokens = 0;
+    long admittedTokens;
+    long exportedTokens = 0;
+    // the real export command on the run, re-counted with the same tokenizer
+    Path train = dir.resolve("train.jsonl");
+    assertEquals(
+        0,
+        dev.spatialvqa.pipelines.cli.Main.run(
+            List.of("export", "--format=messages", "--input=" + out, "--output=" + train),
+            new java.io.PrintStream(new java.io.ByteArrayOutputStream()),
+            new java.io.PrintStream(new java.io.ByteArrayOutputStream())));
     try (TokenCounter c = TokenCounter.loadDefault(576)) {
       captionTokens = c.countGeneral("A general caption about a street at night.", 1);
-      for (QaRecord q : qa) {
-        admittedTokens += c.countQa(q.getQuestion(), q.getAnswer());
-      }
+      admittedTokens = conversationTokens(qa, c);
+      List<MixExportAccountingTest.Conversation> convs =
+          MixExportAccountingTest.readMessages(train);
+      exportedTokens = MixExportAccountingTest.recount(convs, c);
+      assertEquals(
+          qa.stream().map(QaRecord::getImageUri).distinct().count(),
+          convs.size(),
+          "one conversation per image");
     }
-    assertEquals(300_000 + captionTokens, w.getGeneralTokens());
+    assertEquals(admittedTokens, exportedTokens, "export writes exactly what was charged");
+    assertEquals(60_000 + captionTokens, w.getGeneralTokens());
     assertEquals(3, w.getGeneralRecords());
     assertEquals(
         admittedTokens, w.getSpatialTokensAdmitted(), "accounting matches the admitted shards");
@@ -165,7 +195,7 @@ class MixStageJobIT {
     assertTrue(
         acc.get(0).getTokenizer().startsWith("my-vlm-tokenizer.json@"), acc.get(0).getTokenizer());
     assertEquals("chatml", acc.get(0).getChatFormat());
-    long expected = 0;
+    long expected;
     try (TokenCounter c =
         TokenCounter.load(
             "t",
@@ -173,9 +203,7 @@ class MixStageJobIT {
             dev.spatialvqa.core.mix.ChatFormat.of("chatml"),
             0,
             true)) {
-      for (QaRecord q : qa) {
-        expected += c.countQa(q.getQuestion(), q.getAnswer());
-      }
+      expected = conversationTokens(qa, c);
     }
     assertEquals(expected, acc.get(0).getSpatialTokensAdmitted());
     assertEquals(9 * acc.get(0).getSpatialTokensAdmitted(), acc.get(0).getGeneralTokensNeeded());

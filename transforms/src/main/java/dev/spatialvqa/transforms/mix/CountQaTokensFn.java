@@ -10,8 +10,9 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
 
 /**
- * Counts the tokens of each spatial QA as trained (see {@link TokenCounter}) and keys it for the
- * gate.
+ * Counts the turn tokens of each spatial QA (its chat-formatted text, see {@link
+ * TokenCounter#countTurn}; the conversation's image and special tokens are charged by the gate) and
+ * keys it for the gate.
  */
 final class CountQaTokensFn extends DoFn<QaRecord, KV<String, MixEvent>> {
   private static final long serialVersionUID = 1L;
@@ -19,8 +20,9 @@ final class CountQaTokensFn extends DoFn<QaRecord, KV<String, MixEvent>> {
   private final TokenizerSpec spec;
   private transient TokenCounter counter;
   private final Counter qa = Ledger.counter("mix.qa_produced");
-  private final Counter tokens = Ledger.counter("mix.spatial_tokens_produced");
-  private final Distribution perQa = Metrics.distribution(Ledger.NAMESPACE, "mix.tokens_per_qa");
+  private final Counter tokens = Ledger.counter("mix.spatial_turn_tokens_produced");
+  private final Distribution perQa =
+      Metrics.distribution(Ledger.NAMESPACE, "mix.turn_tokens_per_qa");
 
   CountQaTokensFn(TokenizerSpec spec) {
     this.spec = spec;
@@ -33,7 +35,7 @@ final class CountQaTokensFn extends DoFn<QaRecord, KV<String, MixEvent>> {
 
   @ProcessElement
   public void process(@Element QaRecord r, OutputReceiver<KV<String, MixEvent>> out) {
-    long t = counter.countQa(r.getQuestion(), r.getAnswer());
+    long t = counter.countTurn(r.getQuestion(), r.getAnswer());
     qa.inc();
     tokens.inc(t);
     perQa.update(t);

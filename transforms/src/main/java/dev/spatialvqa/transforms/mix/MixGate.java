@@ -1,5 +1,6 @@
 package dev.spatialvqa.transforms.mix;
 
+import dev.spatialvqa.core.mix.ExportLayout;
 import dev.spatialvqa.core.mix.ShareRatio;
 import dev.spatialvqa.schemas.DeadLetter;
 import dev.spatialvqa.schemas.MixAccounting;
@@ -33,9 +34,14 @@ import org.joda.time.Duration;
  *
  * <p><b>Inputs.</b> The spatial QA stream (the transform's input) and, optionally, a general-mix
  * stream ({@link #withGeneralMix}: JSON records with {@code num_tokens}, or {@code text} and
- * optionally {@code images}). Tokens are counted as trained with the configured tokenizer (see
- * {@link dev.spatialvqa.core.mix.TokenCounter}: chat-formatted question + answer plus image tokens,
- * once per QA).
+ * optionally {@code images}). Tokens are counted as {@code export} will present them ({@link
+ * #withLayout}, default {@link ExportLayout#PER_IMAGE}), with the configured tokenizer and chat
+ * format (see {@link dev.spatialvqa.core.mix.TokenCounter}): each QA is one turn costing its
+ * chat-formatted question and answer (template tokens included); each conversation (an image with
+ * {@code per_image}, a QA with {@code per_qa}) costs its image tokens and the tokenizer's special
+ * tokens once, charged on its first admitted turn. The gate remembers which images have an admitted
+ * turn, across windows, so an image is paid once however its QA are spread over windows; export
+ * groups all admitted QA of an image into one conversation, so what it writes is what was charged.
  *
  * <p><b>Windows.</b> Fixed event-time windows of {@code windowSize}, aligned to the epoch. Elements
  * without an event time (bounded inputs) fall in one window decided when the input ends. A window
@@ -48,10 +54,11 @@ import org.joda.time.Duration;
  * <p><b>Admission.</b> Per window, candidates (QA deferred by earlier windows, then the window's
  * own, each group by event time then QA id: never arrival order) are admitted first-fit while
  * {@code admitted * den <= num * (general + admitted)} holds, in exact integer arithmetic ({@link
- * dev.spatialvqa.core.mix.Admission}). The rest wait, at most {@code maxDeferred} QA; past that cap
- * (and, for a bounded input, when it ends) they go to the reserve output. Without a general-mix
- * input everything is admitted and the accounting says how many general tokens the admitted spatial
- * tokens need ({@code general_tokens_needed}).
+ * dev.spatialvqa.core.mix.Admission}), each candidate charged its turn plus, when its conversation
+ * has no admitted turn yet, the conversation's cost. The rest wait, at most {@code maxDeferred} QA;
+ * past that cap (and, for a bounded input, when it ends) they go to the reserve output. Without a
+ * general-mix input everything is admitted and the accounting says how many general tokens the
+ * admitted spatial tokens need ({@code general_tokens_needed}).
  *
  * <p><b>Outputs.</b> {@link Result#admitted()}, {@link Result#reserve()} (QA, global window,
  * timestamped at the decision time), {@link Result#accounting()} (one {@link MixAccounting} per
@@ -59,8 +66,9 @@ import org.joda.time.Duration;
  * Result#deadLetters()} (malformed general-mix records).
  *
  * <p><b>State.</b> One key: the share is global, so the gate runs on one worker thread (QA are a
- * small stream next to perception). Buffered: the QA of undecided windows and up to {@code
- * maxDeferred} waiting QA. Metrics in the {@code spatialvqa} namespace, prefixed {@code mix.}.
+ * small stream next to perception). Buffered: the QA of undecided windows, up to {@code
+ * maxDeferred} waiting QA and, with {@code per_image}, the URIs of images with an admitted turn.
+ * Metrics in the {@code spatialvqa} namespace, prefixed {@code mix.}.
  */
 public final class MixGate extends PTransform<PCollection<QaRecord>, MixGate.Result> {
   private static final long serialVersionUID = 1L;
@@ -73,6 +81,7 @@ public final class MixGate extends PTransform<PCollection<QaRecord>, MixGate.Res
   private final Duration allowedLateness;
   private final int maxDeferred;
   private final TokenizerSpec tokenizer;
+  private final ExportLayout layout;
   private final transient PCollection<String> generalMix;
 
   private MixGate(
@@ -81,16 +90,21 @@ public final class MixGate extends PTransform<PCollection<QaRecord>, MixGate.Res
       Duration allowedLateness,
       int maxDeferred,
       TokenizerSpec tokenizer,
+      ExportLayout layout,
       PCollection<String> generalMix) {
     this.share = share;
     this.windowSize = windowSize;
     this.allowedLateness = allowedLateness;
     this.maxDeferred = maxDeferred;
     this.tokenizer = tokenizer;
+    this.layout = layout;
     this.generalMix = generalMix;
   }
 
-  /** Share 1/20, one-minute windows, no allowed lateness, 50,000 deferred QA, default tokenizer. */
+  /**
+   * Share 1/20, one-minute windows, no allowed lateness, 50,000 deferred QA, default tokenizer,
+   * layout {@code per_image}.
+   */
   public static MixGate create() {
     return new MixGate(
         ShareRatio.of(1, 20),
@@ -98,53 +112,63 @@ public final class MixGate extends PTransform<PCollection<QaRecord>, MixGate.Res
         Duration.ZERO,
         DEFAULT_MAX_DEFERRED,
         TokenizerSpec.defaults(),
+        ExportLayout.DEFAULT,
         null);
+  }
+
+  /** How export will group the admitted QA into conversations, and so how they are charged. */
+  public MixGate withLayout(ExportLayout l) {
+    if (l == null) {
+      throw new IllegalArgumentException("layout must not be null");
+    }
+    return new MixGate(share, windowSize, allowedLateness, maxDeferred, tokenizer, l, generalMix);
   }
 
   public MixGate withSpatialShare(ShareRatio s) {
     if (s == null) {
       throw new IllegalArgumentException("spatialShare must not be null");
     }
-    return new MixGate(s, windowSize, allowedLateness, maxDeferred, tokenizer, generalMix);
+    return new MixGate(s, windowSize, allowedLateness, maxDeferred, tokenizer, layout, generalMix);
   }
 
   public MixGate withWindowSize(Duration d) {
     if (d == null || d.getMillis() <= 0) {
       throw new IllegalArgumentException("mix windowSize must be > 0, got " + d);
     }
-    return new MixGate(share, d, allowedLateness, maxDeferred, tokenizer, generalMix);
+    return new MixGate(share, d, allowedLateness, maxDeferred, tokenizer, layout, generalMix);
   }
 
   public MixGate withAllowedLateness(Duration d) {
     if (d == null || d.getMillis() < 0) {
       throw new IllegalArgumentException("mix allowedLateness must be >= 0, got " + d);
     }
-    return new MixGate(share, windowSize, d, maxDeferred, tokenizer, generalMix);
+    return new MixGate(share, windowSize, d, maxDeferred, tokenizer, layout, generalMix);
   }
 
   public MixGate withMaxDeferred(int n) {
     if (n < 0) {
       throw new IllegalArgumentException("maxDeferred must be >= 0, got " + n);
     }
-    return new MixGate(share, windowSize, allowedLateness, n, tokenizer, generalMix);
+    return new MixGate(share, windowSize, allowedLateness, n, tokenizer, layout, generalMix);
   }
 
   public MixGate withTokenizer(TokenizerSpec t) {
     if (t == null) {
       throw new IllegalArgumentException("tokenizer must not be null");
     }
-    return new MixGate(share, windowSize, allowedLateness, maxDeferred, t, generalMix);
+    return new MixGate(share, windowSize, allowedLateness, maxDeferred, t, layout, generalMix);
   }
 
   /** The general-mix records (JSON strings; element timestamps are their event times). */
   public MixGate withGeneralMix(PCollection<String> records) {
-    return new MixGate(share, windowSize, allowedLateness, maxDeferred, tokenizer, records);
+    return new MixGate(share, windowSize, allowedLateness, maxDeferred, tokenizer, layout, records);
   }
 
   @Override
   public Result expand(PCollection<QaRecord> qa) {
     Pipeline p = qa.getPipeline();
-    String tokenizerId = tokenizer.id(); // loads it once: a bad tokenizer fails at construction
+    // loads the tokenizer once: a bad tokenizer fails at construction
+    TokenizerSpec.Costs costs = tokenizer.costs();
     KvCoder<String, MixEvent> coder = KvCoder.of(StringUtf8Coder.of(), MixEvent.Coder.of());
 
     PCollection<KV<String, MixEvent>> spatial =
@@ -177,9 +201,9 @@ public final class MixGate extends PTransform<PCollection<QaRecord>, MixGate.Res
                             share,
                             generalMix != null,
                             maxDeferred,
-                            tokenizerId,
+                            costs,
                             tokenizer.chatFormat().name(),
-                            tokenizer.imageTokens()))
+                            layout))
                     .withOutputTags(
                         MixGateFn.ADMITTED,
                         TupleTagList.of(MixGateFn.RESERVE).and(MixGateFn.ACCOUNTING)));

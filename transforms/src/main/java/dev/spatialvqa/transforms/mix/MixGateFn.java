@@ -1,16 +1,21 @@
 package dev.spatialvqa.transforms.mix;
 
 import dev.spatialvqa.core.mix.Admission;
+import dev.spatialvqa.core.mix.ExportLayout;
 import dev.spatialvqa.core.mix.ShareRatio;
 import dev.spatialvqa.schemas.MixAccounting;
 import dev.spatialvqa.schemas.QaRecord;
 import dev.spatialvqa.transforms.errors.Ledger;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.ListCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.state.BagState;
@@ -33,7 +38,8 @@ import org.joda.time.Instant;
  * The gate's state machine: one key, global window, event-time timers. See {@link MixGate} for the
  * semantics. State: general tokens per undecided window (map), new spatial QA (bag), QA deferred by
  * decided windows (bag, at most {@code maxDeferred}), the set of undecided windows, the end of the
- * last decided window, general tokens that arrived too late, and the time of the one decide timer.
+ * last decided window, general tokens that arrived too late, the time of the one decide timer and,
+ * with layout {@code per_image}, the conversations (images) that already have an admitted turn.
  */
 final class MixGateFn extends DoFn<KV<String, MixEvent>, QaRecord> {
   private static final long serialVersionUID = 1L;
@@ -49,9 +55,13 @@ final class MixGateFn extends DoFn<KV<String, MixEvent>, QaRecord> {
   private final ShareRatio share;
   private final boolean gated;
   private final int maxDeferred;
-  private final String tokenizerId;
+  private final TokenizerSpec.Costs costs;
   private final String chatFormat;
-  private final int imageTokens;
+  private final ExportLayout layout;
+
+  @StateId("open")
+  private final StateSpec<MapState<String, Boolean>> openSpec =
+      StateSpecs.map(StringUtf8Coder.of(), BooleanCoder.of());
 
   @StateId("general")
   private final StateSpec<MapState<Long, KV<Long, Long>>> generalSpec =
@@ -88,6 +98,7 @@ final class MixGateFn extends DoFn<KV<String, MixEvent>, QaRecord> {
   private final Counter generalTooLate = Ledger.counter("mix.general_records_too_late");
   private final Counter generalTooLateTokens = Ledger.counter("mix.general_tokens_too_late");
   private final Counter qaLate = Ledger.counter("mix.qa_after_window_decided");
+  private final Counter conversationsOpened = Ledger.counter("mix.conversations_admitted");
 
   MixGateFn(
       long windowMillis,
@@ -95,17 +106,17 @@ final class MixGateFn extends DoFn<KV<String, MixEvent>, QaRecord> {
       ShareRatio share,
       boolean gated,
       int maxDeferred,
-      String tokenizerId,
+      TokenizerSpec.Costs costs,
       String chatFormat,
-      int imageTokens) {
+      ExportLayout layout) {
     this.windowMillis = windowMillis;
     this.latenessMillis = latenessMillis;
     this.share = share;
     this.gated = gated;
     this.maxDeferred = maxDeferred;
-    this.tokenizerId = tokenizerId;
+    this.costs = costs;
     this.chatFormat = chatFormat;
-    this.imageTokens = imageTokens;
+    this.layout = layout;
   }
 
   long windowStartOf(Instant ts) {
@@ -186,6 +197,7 @@ final class MixGateFn extends DoFn<KV<String, MixEvent>, QaRecord> {
       @StateId("decidedUpTo") ValueState<Long> decidedUpTo,
       @StateId("tooLate") ValueState<KV<Long, Long>> tooLate,
       @StateId("timerAt") ValueState<Long> timerAt,
+      @StateId("open") MapState<String, Boolean> open,
       @TimerId("decide") Timer timer) {
     long now = ctx.timestamp().getMillis();
     boolean endOfInput = !ctx.timestamp().isBefore(END);
@@ -231,7 +243,7 @@ final class MixGateFn extends DoFn<KV<String, MixEvent>, QaRecord> {
       news.sort(MixEvent.ORDER);
       KV<Long, Long> late = tooLate.read();
       tooLate.clear();
-      queue = decideWindow(ctx, w, queue, news, gTokens, gRecords, late);
+      queue = decideWindow(ctx, w, queue, news, gTokens, gRecords, late, open);
       general.remove(w);
       if (w != MixEvent.NO_TIME) {
         decided = decided == null ? w + windowMillis : Math.max(decided, w + windowMillis);
@@ -286,15 +298,42 @@ final class MixGateFn extends DoFn<KV<String, MixEvent>, QaRecord> {
       List<MixEvent> news,
       long gTokens,
       long gRecords,
-      KV<Long, Long> late) {
+      KV<Long, Long> late,
+      MapState<String, Boolean> open) {
     List<MixEvent> candidates = new ArrayList<>(carried.size() + news.size());
     candidates.addAll(carried);
     candidates.addAll(news);
     List<Long> tokens = new ArrayList<>(candidates.size());
+    List<String> keys = new ArrayList<>(candidates.size());
+    Set<String> openBefore = new HashSet<>();
+    Set<String> looked = new HashSet<>();
     for (MixEvent e : candidates) {
       tokens.add(e.tokens);
+      String key = layout.conversationKey(e.qa.getImageUri(), e.qa.getQaId());
+      keys.add(key);
+      // per_qa conversations are never reopened: only images are remembered, read once each
+      if (layout == ExportLayout.PER_IMAGE
+          && looked.add(key)
+          && Boolean.TRUE.equals(open.get(key).read())) {
+        openBefore.add(key);
+      }
     }
-    Admission.Decision d = Admission.decide(tokens, gTokens, share, gated, maxDeferred);
+    Admission.Decision d =
+        Admission.decide(
+            tokens,
+            keys,
+            openBefore,
+            costs.conversationTokens(),
+            gTokens,
+            share,
+            gated,
+            maxDeferred);
+    if (layout == ExportLayout.PER_IMAGE) {
+      for (String key : d.opened) {
+        open.put(key, true);
+      }
+    }
+    conversationsOpened.inc(d.opened.size());
     for (int i : d.admitted) {
       ctx.output(ADMITTED, candidates.get(i).qa);
     }
@@ -334,7 +373,10 @@ final class MixGateFn extends DoFn<KV<String, MixEvent>, QaRecord> {
             .setQaDeferred(d.deferred.size())
             .setQaReserved(d.reserved.size())
             .setAchievedShare(denom == 0 ? null : (double) d.admittedTokens / (double) denom)
-            .setGeneralTokensNeeded(needed);
+            .setGeneralTokensNeeded(needed)
+            .setConversationsOpened(d.opened.size())
+            .setConversationTokensAdmitted(d.openedTokens)
+            .setMinWaitingCharge(d.minWaitingCharge < 0 ? null : d.minWaitingCharge);
     ctx.output(ACCOUNTING, b.build());
 
     List<MixEvent> waiting = new ArrayList<>(d.deferred.size());
@@ -383,8 +425,11 @@ final class MixGateFn extends DoFn<KV<String, MixEvent>, QaRecord> {
         .setTargetShare(share.asDouble())
         .setTargetShareExact(share.toString())
         .setGated(gated)
-        .setTokenizer(tokenizerId)
+        .setTokenizer(costs.id)
         .setChatFormat(chatFormat)
-        .setImageTokensPerQa(imageTokens);
+        .setLayout(layout.id())
+        .setImageTokensPerConversation(costs.imageTokensPerConversation)
+        .setSpecialTokensPerConversation(costs.specialTokensPerConversation)
+        .setTemplateTokensPerTurn(costs.templateTokensPerTurn);
   }
 }

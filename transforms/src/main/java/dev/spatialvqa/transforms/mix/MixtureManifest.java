@@ -2,6 +2,7 @@ package dev.spatialvqa.transforms.mix;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.spatialvqa.core.mix.ExportLayout;
 import dev.spatialvqa.core.mix.MixtureWeights;
 import dev.spatialvqa.core.mix.ShareRatio;
 import dev.spatialvqa.schemas.MixAccounting;
@@ -27,6 +28,14 @@ import org.apache.beam.sdk.util.MimeTypes;
  * (admitted spatial QA under {@code qa/}, the general mix's files) with the sampling weights that
  * realise the target share ({@link MixtureWeights}), totals summed from {@code accounting/}, and
  * the reserve (not part of the mixture). Shard paths under OUTPUT are relative to it.
+ *
+ * <p>It also states how the spatial tokens were counted, which is how {@code export} must write
+ * them for the share to hold: {@code layout} (the export grouping), {@code
+ * image_tokens_per_conversation}, {@code special_tokens_per_conversation}, {@code
+ * template_tokens_per_turn}, the number of {@code conversations} and {@code turns}, the resulting
+ * {@code spatial_share} and {@code share_tolerance} (the share is at most the target and, when
+ * every window had QA left waiting, at least the target minus the tolerance). {@code export} reads
+ * {@code layout} and refuses to write another grouping.
  */
 public final class MixtureManifest {
   private MixtureManifest() {}
@@ -42,15 +51,32 @@ public final class MixtureManifest {
   public static Map<String, Object> build(
       String output, String generalPattern, ShareRatio share, String tokenizerId)
       throws IOException {
+    return build(output, generalPattern, share, tokenizerId, ExportLayout.DEFAULT);
+  }
+
+  /**
+   * Builds the manifest of a finished bounded run.
+   *
+   * @param layout the layout the gate accounted for (used when no accounting record exists)
+   */
+  public static Map<String, Object> build(
+      String output,
+      String generalPattern,
+      ShareRatio share,
+      String tokenizerId,
+      ExportLayout layout)
+      throws IOException {
     long general = 0,
         generalRecords = 0,
         admitted = 0,
         qaAdmitted = 0,
         reserved = 0,
         qaReserved = 0;
-    long tooLate = 0, windows = 0;
-    String tokenizer = tokenizerId, chatFormat = null;
+    long tooLate = 0, windows = 0, conversations = 0, conversationTokens = 0, waitingCharges = 0;
+    boolean everyWindowFull = true;
+    String tokenizer = tokenizerId, chatFormat = null, layoutId = layout.id();
     Integer imageTokens = null;
+    Long specialTokens = null, templateTokens = null;
     for (MixAccounting m : readAccounting(child(output, "accounting"))) {
       general += m.getGeneralTokens();
       generalRecords += m.getGeneralRecords();
@@ -59,21 +85,44 @@ public final class MixtureManifest {
       reserved += m.getSpatialTokensReserved();
       qaReserved += m.getQaReserved();
       tooLate += m.getGeneralTokensTooLate();
+      conversations += m.getConversationsOpened();
+      conversationTokens += m.getConversationTokensAdmitted();
       if ("window".equals(m.getRecordKind())) {
         windows++;
+        if (m.getMinWaitingCharge() == null) {
+          everyWindowFull = false;
+        } else {
+          waitingCharges += m.getMinWaitingCharge();
+        }
       }
       tokenizer = m.getTokenizer();
       chatFormat = m.getChatFormat();
-      imageTokens = m.getImageTokensPerQa();
+      imageTokens = m.getImageTokensPerConversation();
+      specialTokens = m.getSpecialTokensPerConversation();
+      templateTokens = m.getTemplateTokensPerTurn();
+      if (!m.getLayout().isEmpty()) {
+        layoutId = m.getLayout();
+      }
     }
-    MixtureWeights w = new MixtureWeights(share, admitted, qaAdmitted, general, generalRecords);
+    // a trainer samples the exported conversations, so they are the spatial source's examples
+    MixtureWeights w = new MixtureWeights(share, admitted, conversations, general, generalRecords);
+    long total = admitted + general;
+    Double spatialShare = total == 0 ? null : admitted / (double) total;
+    // per window: target - achieved < min_waiting_charge / (general + admitted), summed
+    Double tolerance =
+        generalPattern != null && windows > 0 && everyWindowFull && total > 0
+            ? waitingCharges / (double) total
+            : null;
 
     Map<String, Object> spatial = new LinkedHashMap<>();
     spatial.put("name", "spatial_qa");
     spatial.put("format", "avro:QaRecord");
     spatial.put("shards", relativeShards(output, "qa"));
     spatial.put("records", qaAdmitted);
+    spatial.put("conversations", conversations);
     spatial.put("tokens", admitted);
+    spatial.put("turn_tokens", admitted - conversationTokens);
+    spatial.put("conversation_tokens", conversationTokens);
     spatial.put("token_weight", w.spatialTokenWeight());
     spatial.put("example_probability", w.spatialExampleProbability());
     spatial.put("epochs_per_general_epoch", w.spatialEpochsPerGeneralEpoch());
@@ -99,7 +148,24 @@ public final class MixtureManifest {
     m.put("target_share_exact", share.toString());
     m.put("tokenizer", tokenizer);
     m.put("chat_format", chatFormat);
-    m.put("image_tokens_per_qa", imageTokens);
+    m.put("layout", layoutId);
+    // both export formats write the same conversations for a layout
+    m.put("export_formats", List.of("messages", "llava"));
+    m.put(
+        "export",
+        "bin/spatialvqa export --format=messages|llava --layout="
+            + layoutId
+            + " --input=OUTPUT --output=FILE: writes the conversations these tokens were counted"
+            + " for (another layout breaks the share; export refuses it)");
+    m.put("image_tokens_per_conversation", imageTokens);
+    m.put("special_tokens_per_conversation", specialTokens);
+    m.put("template_tokens_per_turn", templateTokens);
+    m.put("conversations", conversations);
+    m.put("turns", qaAdmitted);
+    m.put("spatial_tokens", admitted);
+    m.put("general_tokens", general);
+    m.put("spatial_share", spatialShare);
+    m.put("share_tolerance", tolerance);
     m.put("gated", generalPattern != null);
     m.put("windows", windows);
     m.put("share_as_is", w.shareAsIs());
@@ -119,7 +185,18 @@ public final class MixtureManifest {
   public static String write(
       String output, String generalPattern, ShareRatio share, String tokenizerId)
       throws IOException {
-    Map<String, Object> m = build(output, generalPattern, share, tokenizerId);
+    return write(output, generalPattern, share, tokenizerId, ExportLayout.DEFAULT);
+  }
+
+  /** Builds and writes {@code OUTPUT/mixture.json} for {@code layout}; returns its location. */
+  public static String write(
+      String output,
+      String generalPattern,
+      ShareRatio share,
+      String tokenizerId,
+      ExportLayout layout)
+      throws IOException {
+    Map<String, Object> m = build(output, generalPattern, share, tokenizerId, layout);
     ResourceId target =
         FileSystems.matchNewResource(output, true)
             .resolve("mixture.json", ResolveOptions.StandardResolveOptions.RESOLVE_FILE);

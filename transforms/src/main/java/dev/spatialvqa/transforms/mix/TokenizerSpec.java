@@ -13,8 +13,9 @@ import org.apache.beam.sdk.io.fs.MatchResult;
 /**
  * Which tokenizer and chat format count the mix's tokens: a {@code tokenizer.json} path (any Beam
  * filesystem: local, {@code gs://}, ...) or the default (MiniLM-L6's WordPiece from the classpath,
- * see {@link TokenCounter}), the chat format, image tokens per QA and whether the tokenizer's
- * special tokens are counted. Immutable and serialisable; {@link #open()} loads the tokenizer.
+ * see {@link TokenCounter}), the chat format, image tokens per conversation and whether the
+ * tokenizer's special tokens are counted. Immutable and serialisable; {@link #open()} loads the
+ * tokenizer.
  */
 public final class TokenizerSpec implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -34,7 +35,10 @@ public final class TokenizerSpec implements Serializable {
     this.addSpecialTokens = addSpecialTokens;
   }
 
-  /** The default tokenizer, chat format {@value ChatFormat#DEFAULT}, 576 image tokens per QA. */
+  /**
+   * The default tokenizer, chat format {@value ChatFormat#DEFAULT}, 576 image tokens per
+   * conversation.
+   */
   public static TokenizerSpec defaults() {
     return new TokenizerSpec(null, ChatFormat.DEFAULT, DEFAULT_IMAGE_TOKENS, true);
   }
@@ -93,8 +97,36 @@ public final class TokenizerSpec implements Serializable {
 
   /** The tokenizer's id ({@code name@sha256-prefix}); loads it once to validate the file. */
   public String id() {
+    return costs().id;
+  }
+
+  /** What a conversation and a turn cost with this tokenizer and chat format (loads it once). */
+  public Costs costs() {
     try (TokenCounter c = open()) {
-      return c.id();
+      return new Costs(
+          c.id(), c.specialTokensPerConversation(), c.templateTokensPerTurn(), imageTokens);
+    }
+  }
+
+  /** The fixed parts of the accounting, as measured with the tokenizer. */
+  public static final class Costs implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public final String id;
+    public final long specialTokensPerConversation;
+    public final long templateTokensPerTurn;
+    public final int imageTokensPerConversation;
+
+    Costs(String id, long special, long template, int image) {
+      this.id = id;
+      this.specialTokensPerConversation = special;
+      this.templateTokensPerTurn = template;
+      this.imageTokensPerConversation = image;
+    }
+
+    /** Image plus special tokens: what a conversation costs once. */
+    public long conversationTokens() {
+      return specialTokensPerConversation + imageTokensPerConversation;
     }
   }
 

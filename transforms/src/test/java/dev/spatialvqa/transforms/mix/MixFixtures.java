@@ -45,12 +45,29 @@ public final class MixFixtures {
 
   private static TokenCounter counter;
 
-  /** Tokens of a QA as the gate counts them (default tokenizer, {@link #IMAGE_TOKENS}). */
-  static synchronized long tokens(QaRecord r) {
+  static synchronized TokenCounter counter() {
     if (counter == null) {
       counter = TokenCounter.loadDefault(IMAGE_TOKENS); // shared by the test JVM
     }
-    return counter.countQa(r.getQuestion(), r.getAnswer());
+    return counter;
+  }
+
+  /**
+   * What a QA costs as its own conversation ({@code per_qa}: its turn plus its image and special
+   * tokens; default tokenizer, {@link #IMAGE_TOKENS}).
+   */
+  static long tokens(QaRecord r) {
+    return counter().countQa(r.getQuestion(), r.getAnswer());
+  }
+
+  /** A QA's turn tokens: what accounting counts as produced, deferred and reserved. */
+  static long turnTokens(QaRecord r) {
+    return counter().countTurn(r.getQuestion(), r.getAnswer());
+  }
+
+  /** Image plus special tokens: what a conversation costs once. */
+  static long conversationTokens() {
+    return counter().conversationTokens();
   }
 
   static String general(long numTokens) {
@@ -72,7 +89,8 @@ public final class MixFixtures {
   /**
    * Checks every accounting record: the admitted share never exceeds the target; when QA waited,
    * the window is within one QA of the target; each record balances; the chain of records hands
-   * deferred QA on; and the totals conserve against what was produced.
+   * deferred QA on; and the totals conserve against what was produced ({@code producedTokens}: turn
+   * tokens; admitted tokens also hold each opened conversation's cost).
    */
   static void checkInvariants(
       Iterable<MixAccounting> records,
@@ -98,10 +116,14 @@ public final class MixFixtures {
             budget - r.getSpatialTokensAdmitted() < maxQaTokens, "more than one QA short: " + at);
       }
       assertEquals(
+          r.getConversationsOpened()
+              * (r.getImageTokensPerConversation() + r.getSpecialTokensPerConversation()),
+          r.getConversationTokensAdmitted(),
+          "each opened conversation pays its image and special tokens once: " + at);
+      long admittedTurns = r.getSpatialTokensAdmitted() - r.getConversationTokensAdmitted();
+      assertEquals(
           r.getSpatialTokensCarriedIn() + r.getSpatialTokensProduced(),
-          r.getSpatialTokensAdmitted()
-              + r.getSpatialTokensDeferred()
-              + r.getSpatialTokensReserved(),
+          admittedTurns + r.getSpatialTokensDeferred() + r.getSpatialTokensReserved(),
           "tokens do not balance: " + at);
       assertEquals(
           r.getQaCarriedIn() + r.getQaProduced(),
@@ -111,7 +133,7 @@ public final class MixFixtures {
       assertEquals(qaCarried, r.getQaCarriedIn(), "deferred QA not handed on: " + at);
       carried = r.getSpatialTokensDeferred();
       qaCarried = r.getQaDeferred();
-      admitted += r.getSpatialTokensAdmitted();
+      admitted += admittedTurns;
       reserved += r.getSpatialTokensReserved();
       qaAdmitted += r.getQaAdmitted();
       qaReserved += r.getQaReserved();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spatialvqa.core.mix.Admission;
+import dev.spatialvqa.core.mix.ExportLayout;
 import dev.spatialvqa.core.mix.ShareRatio;
 import dev.spatialvqa.schemas.DeadLetter;
 import dev.spatialvqa.schemas.MixAccounting;
@@ -102,7 +103,8 @@ class MixGateTest {
         .withSpatialShare(SHARE)
         .withWindowSize(Duration.standardMinutes(1))
         .withMaxDeferred(MAX_DEFERRED)
-        .withTokenizer(TokenizerSpec.defaults().withImageTokens(IMAGE_TOKENS));
+        .withTokenizer(TokenizerSpec.defaults().withImageTokens(IMAGE_TOKENS))
+        .withLayout(ExportLayout.PER_QA);
   }
 
   /** Asserts the invariants of the oversupply scenario on the gate's outputs. */
@@ -110,9 +112,8 @@ class MixGateTest {
     int n = oversupplyQaCount();
     long total = 0, max = 0;
     for (int i = 0; i < n; i++) {
-      long t = MixFixtures.tokens(MixFixtures.qa(i));
-      total += t;
-      max = Math.max(max, t);
+      total += MixFixtures.turnTokens(MixFixtures.qa(i));
+      max = Math.max(max, MixFixtures.tokens(MixFixtures.qa(i)));
     }
     final long producedTokens = total;
     final long maxQa = max;
@@ -129,7 +130,9 @@ class MixGateTest {
                   assertEquals(0.05, m.getTargetShare(), 0.0);
                   assertEquals("1/20", m.getTargetShareExact());
                   assertTrue(m.getTokenizer().startsWith("all-minilm-l6-v2-q-tokenizer.json@"));
-                  assertEquals(IMAGE_TOKENS, m.getImageTokensPerQa());
+                  assertEquals(IMAGE_TOKENS, m.getImageTokensPerConversation());
+                  assertEquals("per_qa", m.getLayout());
+                  assertEquals(m.getQaAdmitted(), m.getConversationsOpened());
                   assertTrue(m.getAchievedShare() <= 0.05);
                   assertEquals(0, m.getGeneralTokensNeeded());
                 }
@@ -184,6 +187,7 @@ class MixGateTest {
             .apply(
                 "MixGate",
                 MixGate.create()
+                    .withLayout(ExportLayout.PER_QA)
                     .withTokenizer(TokenizerSpec.defaults().withImageTokens(IMAGE_TOKENS)));
     PAssert.that(r.admitted()).containsInAnyOrder(qa);
     PAssert.that(r.reserve()).empty();
@@ -229,6 +233,7 @@ class MixGateTest {
             .apply(
                 "MixGate",
                 MixGate.create()
+                    .withLayout(ExportLayout.PER_QA)
                     .withMaxDeferred(5)
                     .withTokenizer(TokenizerSpec.defaults().withImageTokens(IMAGE_TOKENS))
                     .withGeneralMix(mix));
@@ -296,13 +301,14 @@ class MixGateTest {
     Admission.Decision d = Admission.decide(tokens, 57_000, SHARE, true, MAX_DEFERRED);
     final long admittedTokens = d.admittedTokens;
     final int admittedQa = d.admitted.size();
-    long lateQaTokens = MixFixtures.tokens(MixFixtures.qa(100));
+    long lateQaTokens = MixFixtures.turnTokens(MixFixtures.qa(100));
     long maxQa = 0;
     for (int i = 0; i <= 100; i++) {
       maxQa = Math.max(maxQa, MixFixtures.tokens(MixFixtures.qa(i)));
     }
     final long max = maxQa;
-    final long spatialTotal = tokens.stream().mapToLong(Long::longValue).sum() + lateQaTokens;
+    final long spatialTotal =
+        early.stream().mapToLong(MixFixtures::turnTokens).sum() + lateQaTokens;
     PAssert.that(r.accounting())
         .satisfies(
             recs -> {
@@ -416,6 +422,112 @@ class MixGateTest {
         .satisfies(
             dl -> {
               assertEquals("mix_bad_event_time", dl.iterator().next().getReason());
+              return null;
+            });
+    p.run().waitUntilFinish();
+  }
+
+  /**
+   * Layout per_image: an image's vision and special tokens are charged once, on its first admitted
+   * turn, also when its QA are admitted in different windows; the gate's total equals the QA
+   * admitted, grouped by image and counted as conversations.
+   */
+  @Test
+  void perImageChargesEachImageOnceAcrossWindows(TestPipeline p) {
+    // QA 0..9 show image 0, QA 10..19 image 1; 0..14 in window [0, 60), 15..19 in [60, 120)
+    List<TimestampedValue<QaRecord>> qa = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      qa.add(TimestampedValue.of(MixFixtures.qa(i), at(i < 15 ? 1 + i : 46 + i)));
+    }
+    long conv = MixFixtures.conversationTokens();
+    List<QaRecord> w0 =
+        IntStream.range(0, 15).mapToObj(MixFixtures::qa).collect(Collectors.toList());
+    Admission.Decision d0 =
+        Admission.decide(
+            w0.stream().map(MixFixtures::turnTokens).collect(Collectors.toList()),
+            w0.stream().map(q -> "image:" + q.getImageUri()).collect(Collectors.toList()),
+            Set.of(),
+            conv,
+            38_000,
+            SHARE,
+            true,
+            MAX_DEFERRED);
+    assertEquals(15, d0.admitted.size(), "window 0 admits both images' QA");
+    assertEquals(2, d0.opened.size());
+    List<QaRecord> w1 =
+        IntStream.range(15, 20).mapToObj(MixFixtures::qa).collect(Collectors.toList());
+    Admission.Decision d1 =
+        Admission.decide(
+            w1.stream().map(MixFixtures::turnTokens).collect(Collectors.toList()),
+            w1.stream().map(q -> "image:" + q.getImageUri()).collect(Collectors.toList()),
+            Set.copyOf(d0.opened),
+            conv,
+            3_000,
+            SHARE,
+            true,
+            MAX_DEFERRED);
+    assertTrue(!d1.admitted.isEmpty() && d1.opened.isEmpty(), "image 1 is already paid for");
+    assertTrue(
+        MixFixtures.tokens(w1.get(0)) > SHARE.maxSpatialTokens(3_000),
+        "per_qa could not admit any of window 1: each QA would pay the image again");
+    final long expectedW0 = d0.admittedTokens;
+    final long expectedW1 = d1.admittedTokens;
+    final int admittedQa = 15 + d1.admitted.size();
+
+    PCollection<String> mix =
+        p.apply(
+            "General",
+            Create.of(
+                "{\"num_tokens\": 38000, \"event_time\": 5000}",
+                "{\"num_tokens\": 3000, \"event_time\": 65000}"));
+    MixGate.Result r =
+        p.apply("Qa", Create.timestamped(qa).withCoder(AvroCoder.specific(QaRecord.class)))
+            .apply(
+                "MixGate",
+                MixGate.create()
+                    .withMaxDeferred(MAX_DEFERRED)
+                    .withTokenizer(TokenizerSpec.defaults().withImageTokens(IMAGE_TOKENS))
+                    .withGeneralMix(mix));
+    PCollection<MixAccounting> acc = r.accounting();
+    PAssert.that(acc)
+        .satisfies(
+            recs -> {
+              long first = -1, second = -1, opened = 0;
+              for (MixAccounting m : recs) {
+                assertEquals("per_image", m.getLayout());
+                assertEquals(2, m.getSpecialTokensPerConversation());
+                assertEquals(4, m.getTemplateTokensPerTurn());
+                opened += m.getConversationsOpened();
+                if (Long.valueOf(0L).equals(m.getWindowStart())) {
+                  first = m.getSpatialTokensAdmitted();
+                } else if (Long.valueOf(60_000L).equals(m.getWindowStart())) {
+                  second = m.getSpatialTokensAdmitted();
+                  assertEquals(0, m.getConversationsOpened());
+                }
+              }
+              assertEquals(expectedW0, first);
+              assertEquals(expectedW1, second);
+              assertEquals(2, opened, "two images, two conversations");
+              return null;
+            });
+    PAssert.that(r.admitted())
+        .satisfies(
+            admitted -> {
+              // what export writes: the admitted QA grouped by image, one conversation each
+              java.util.Map<String, List<String[]>> byImage = new java.util.TreeMap<>();
+              int n = 0;
+              for (QaRecord q : admitted) {
+                byImage
+                    .computeIfAbsent(q.getImageUri(), k -> new ArrayList<>())
+                    .add(new String[] {q.getQuestion(), q.getAnswer()});
+                n++;
+              }
+              assertEquals(admittedQa, n);
+              long exported = 0;
+              for (List<String[]> turns : byImage.values()) {
+                exported += MixFixtures.counter().countConversationText(turns, 1);
+              }
+              assertEquals(expectedW0 + expectedW1, exported, "charged = exported");
               return null;
             });
     p.run().waitUntilFinish();

@@ -162,18 +162,7 @@ final class AmodalCompletion {
     double gx = grow[0] + grow[1], gy = grow[2] + grow[3];
     oe[0] += Math.abs(ch) * gx + Math.abs(sh) * gy;
     oe[1] += Math.abs(sh) * gx + Math.abs(ch) * gy;
-    return new LiftedObject(
-        box.objectId(),
-        box.caption(),
-        box.numPoints(),
-        frame.inverse(center),
-        center,
-        extent,
-        box.headingRad(),
-        oc,
-        oe,
-        box.maskSource(),
-        box.box2dXyxy());
+    return box.withBox(frame.inverse(center), center, extent, oc, oe);
   }
 
   /** How far (m) the side {@code sign} of {@code axis} at {@code face} can move outwards. */

@@ -16,7 +16,11 @@ import java.util.Map;
  * @param filteredObjects objects dropped with a reason code (e.g. {@code too_few_points})
  * @param stats counts: every depth pixel by cause ({@code depth_valid}, {@code depth_hole}, {@code
  *     depth_nan}, {@code depth_inf}, {@code depth_out_of_range}), accepted horizontal {@code
- *     planes} and {@code plane_candidates} (grid samples with a near-vertical normal)
+ *     planes}, {@code plane_samples} (one depth sample per image block), {@code plane_candidates}
+ *     (samples with a near-vertical normal) and {@code gravity_points} (inliers of the planes that
+ *     decided gravity)
+ * @param gravityEvidence which plane(s) decided gravity, with how many points and what confidence,
+ *     or why the scene is not canonicalized ({@link PlaneFinder.Evidence#reason()})
  */
 public record LiftResult(
     boolean canonicalized,
@@ -25,7 +29,8 @@ public record LiftResult(
     Double cameraHeightM,
     List<LiftedObject> objects,
     List<FilteredObject> filteredObjects,
-    Map<String, Long> stats) {
+    Map<String, Long> stats,
+    PlaneFinder.Evidence gravityEvidence) {
 
   /** An object that was not lifted, and why. */
   public record FilteredObject(String objectId, String reason) {}

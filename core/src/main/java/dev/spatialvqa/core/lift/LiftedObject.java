@@ -15,6 +15,14 @@ package dev.spatialvqa.core.lift;
  * @param orientedCenter oriented (yaw) box centre, canonical
  * @param orientedExtent oriented box extents: along heading, perpendicular horizontal, up
  * @param maskSource "mask" or "box"
+ * @param sidesSeen vertical faces of the oriented box that the visible points show (0-4; a camera
+ *     sees at most two faces of a box from outside: LiDAR on a car seen side-on gives 1, a corner
+ *     view 2); see {@link SceneLifter#sides}
+ * @param extentReliable per oriented axis (along heading, perpendicular horizontal, up): whether
+ *     the visible points span that extent. False when they form a single sheet across it (only one
+ *     face seen, e.g. the width of a car seen side-on, the depth of a screen seen face-on): that
+ *     extent is the thickness of the visible face, not the object's size, and must not be used as
+ *     its size. Judged on the visible points, before amodal completion
  */
 public record LiftedObject(
     String objectId,
@@ -27,4 +35,30 @@ public record LiftedObject(
     double[] orientedCenter,
     double[] orientedExtent,
     String maskSource,
-    double[] box2dXyxy) {}
+    double[] box2dXyxy,
+    int sidesSeen,
+    boolean[] extentReliable) {
+
+  /** The same object with another box (centres and extents), keeping everything else. */
+  LiftedObject withBox(
+      double[] centerCamera,
+      double[] center,
+      double[] extent,
+      double[] orientedCenter,
+      double[] orientedExtent) {
+    return new LiftedObject(
+        objectId,
+        caption,
+        numPoints,
+        centerCamera,
+        center,
+        extent,
+        headingRad,
+        orientedCenter,
+        orientedExtent,
+        maskSource,
+        box2dXyxy,
+        sidesSeen,
+        extentReliable);
+  }
+}

@@ -38,7 +38,9 @@ import java.util.Map;
  * bad_mask} (mask of the wrong size), {@code empty_region} (box outside the image). Stats: {@code
  * depth_valid}, {@code depth_hole} (0), {@code depth_nan}, {@code depth_inf}, {@code
  * depth_out_of_range} (negative, or outside [minDepthM, maxDepthM]), {@code planes} (accepted
- * horizontal planes), {@code plane_candidates}.
+ * horizontal planes), {@code plane_samples}, {@code plane_candidates}, {@code gravity_points}; the
+ * gravity evidence (which plane decided, its points and confidence, or why the scene is not
+ * canonicalized) is {@link LiftResult#gravityEvidence()}.
  */
 public final class SceneLifter {
   /** Percentiles that bound a box-only object's box. */
@@ -161,6 +163,8 @@ public final class SceneLifter {
     PlaneFinder.Result planes = planeFinder.find(depth, intrinsics, given);
     stats.put("planes", (long) planes.planes().size());
     stats.put("plane_candidates", (long) planes.candidates());
+    stats.put("plane_samples", (long) planes.samples());
+    stats.put("gravity_points", (long) planes.evidence().points());
     double[] up = planes.up();
     boolean canonicalized = up != null;
     Frame frame =
@@ -199,7 +203,8 @@ public final class SceneLifter {
         canonicalized ? planes.supportHeightM() : null,
         lifted,
         filtered,
-        stats);
+        stats,
+        planes.evidence());
   }
 
   /** Counts every depth pixel by cause. */
@@ -476,18 +481,7 @@ public final class SceneLifter {
     double[] oe = box.orientedExtent().clone();
     oc[2] = top / 2;
     oe[2] = top;
-    return new LiftedObject(
-        box.objectId(),
-        box.caption(),
-        box.numPoints(),
-        frame.inverse(center),
-        center,
-        extent,
-        box.headingRad(),
-        oc,
-        oe,
-        box.maskSource(),
-        box.box2dXyxy());
+    return box.withBox(frame.inverse(center), center, extent, oc, oe);
   }
 
   /**
@@ -554,7 +548,7 @@ public final class SceneLifter {
   }
 
   private double supportBand(double z) {
-    return Math.max(0.03, config.planeInlierM() * (0.5 + z * z / 8));
+    return Math.max(0.03, PlaneFinder.inlierBand(config.planeInlierM(), z, false));
   }
 
   static LiftedObject box(ObjectInput o, Points pts, Frame frame, String source) {
@@ -594,6 +588,8 @@ public final class SceneLifter {
     }
     double[] orientedCenter = {ca * c - cb * s, ca * s + cb * c, center[2]};
     double[] orientedExtent = {la, lb, extent[2]};
+    boolean[] reliable = new boolean[3];
+    int sides = sides(xs, ys, zs, heading, frame, reliable);
     return new LiftedObject(
         o.objectId(),
         o.caption(),
@@ -605,7 +601,75 @@ public final class SceneLifter {
         orientedCenter,
         orientedExtent,
         source,
-        o.box2dXyxy() == null ? null : o.box2dXyxy().clone());
+        o.box2dXyxy() == null ? null : o.box2dXyxy().clone(),
+        sides,
+        reliable);
+  }
+
+  /** Visible points thinner than this along an axis form one sheet (absolute floor, metres). */
+  static final double SHEET_MIN_M = 0.05;
+
+  /** ... or thinner than this share of the object's longer horizontal extent. */
+  static final double SHEET_SHARE = 0.1;
+
+  /** A box face is seen when at least this share of the points (and 3) lie in its band. */
+  static final double FACE_SHARE = 0.05;
+
+  /**
+   * Which sides of an object its visible points show. The band of an axis is {@code beta =
+   * max(SHEET_MIN_M, SHEET_SHARE * longer horizontal extent)} (depth noise plus surface relief:
+   * mirrors, wheels, folds). Along each horizontal oriented axis, points spanning at most {@code 2
+   * beta} form one sheet: one vertical face seen, and the extent across it unreliable (it is the
+   * face's thickness). Otherwise the extent is reliable and each end face counts as seen when at
+   * least {@code max(3, FACE_SHARE * n)} points lie within {@code beta} of it and it faces the
+   * camera (a face turned away can hold points only by noise or through the top). Vertically, a
+   * horizontal sheet (only a top seen) is unreliable unless it lies on the support plane (a rug, a
+   * mat: then it is the whole object).
+   *
+   * @param reliable out: per oriented axis (heading, perpendicular, up)
+   * @return vertical faces seen, 0-4
+   */
+  static int sides(
+      double[] xs, double[] ys, double[] zs, double heading, Frame frame, boolean[] reliable) {
+    int n = xs.length;
+    double c = Math.cos(heading), s = Math.sin(heading);
+    double[][] t = new double[2][n];
+    double[] lo = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY};
+    double[] hi = {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
+    double zlo = Double.POSITIVE_INFINITY, zhi = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < n; i++) {
+      t[0][i] = c * xs[i] + s * ys[i];
+      t[1][i] = -s * xs[i] + c * ys[i];
+      for (int a = 0; a < 2; a++) {
+        lo[a] = Math.min(lo[a], t[a][i]);
+        hi[a] = Math.max(hi[a], t[a][i]);
+      }
+      zlo = Math.min(zlo, zs[i]);
+      zhi = Math.max(zhi, zs[i]);
+    }
+    double longer = Math.max(hi[0] - lo[0], hi[1] - lo[1]);
+    double beta = Math.max(SHEET_MIN_M, SHEET_SHARE * longer);
+    // the camera in the canonical frame is at (0, 0, t_z): along both horizontal axes at 0
+    int minSupport = Math.max(3, (int) Math.ceil(FACE_SHARE * n));
+    int faces = 0;
+    for (int a = 0; a < 2; a++) {
+      if (hi[a] - lo[a] <= 2 * beta) {
+        reliable[a] = false;
+        faces++;
+        continue;
+      }
+      reliable[a] = true;
+      int atLo = 0, atHi = 0;
+      for (int i = 0; i < n; i++) {
+        atLo += t[a][i] <= lo[a] + beta ? 1 : 0;
+        atHi += t[a][i] >= hi[a] - beta ? 1 : 0;
+      }
+      faces += atLo >= minSupport && lo[a] > 0 ? 1 : 0; // outward -axis faces a camera at 0
+      faces += atHi >= minSupport && hi[a] < 0 ? 1 : 0;
+    }
+    boolean onSupport = frame.t()[2] != 0 && zlo <= GROUND_TOLERANCE_M;
+    reliable[2] = zhi - zlo > 2 * beta || onSupport;
+    return faces;
   }
 
   /**

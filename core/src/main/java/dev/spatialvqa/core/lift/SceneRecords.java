@@ -1,6 +1,7 @@
 package dev.spatialvqa.core.lift;
 
 import dev.spatialvqa.core.metrics.Counts;
+import dev.spatialvqa.schemas.GravityEvidence;
 import dev.spatialvqa.schemas.GravitySource;
 import dev.spatialvqa.schemas.Intrinsics;
 import dev.spatialvqa.schemas.PerceivedObject;
@@ -71,6 +72,9 @@ public final class SceneRecords {
     for (LiftResult.FilteredObject f : r.filteredObjects()) {
       counts.inc(Counts.OBJECTS_FILTERED + f.reason(), 1);
     }
+    if (r.gravityEvidence() != null && r.gravityEvidence().reason() != null) {
+      counts.inc("lift.not_canonicalized_" + r.gravityEvidence().reason(), 1);
+    }
     if (r.stats() != null) {
       for (Map.Entry<String, Long> e : r.stats().entrySet()) {
         counts.inc("lift." + e.getKey(), e.getValue());
@@ -93,6 +97,8 @@ public final class SceneRecords {
               .setBox2dXyxy(o.box2dXyxy() == null ? null : list(o.box2dXyxy()))
               .setMaskSource(o.maskSource())
               .setAmbiguous(false)
+              .setSidesSeen(o.sidesSeen())
+              .setExtentReliable(reliable(o.extentReliable()))
               .build());
     }
     return SceneRecord.newBuilder()
@@ -109,9 +115,36 @@ public final class SceneRecords {
                 ? null
                 : (r.gravityGiven() ? GravitySource.given : GravitySource.estimated))
         .setCameraHeightM(r.cameraHeightM())
+        .setGravityEvidence(evidence(r.gravityEvidence()))
         .setObjects(objects)
         .setProvenance(s.getProvenance())
         .build();
+  }
+
+  private static GravityEvidence evidence(PlaneFinder.Evidence e) {
+    if (e == null) {
+      return null;
+    }
+    return GravityEvidence.newBuilder()
+        .setDecidedBy(e.decidedBy())
+        .setPlanes(e.planes())
+        .setPoints(e.points())
+        .setUncertaintyDeg(e.uncertaintyDeg())
+        .setConfidence(e.confidence())
+        .setReason(e.reason())
+        .setDetail(e.detail())
+        .build();
+  }
+
+  private static List<Boolean> reliable(boolean[] a) {
+    if (a == null) {
+      return null;
+    }
+    List<Boolean> l = new ArrayList<>(a.length);
+    for (boolean b : a) {
+      l.add(b);
+    }
+    return l;
   }
 
   private static double[] toArray(List<Double> l) {

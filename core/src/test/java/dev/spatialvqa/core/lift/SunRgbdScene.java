@@ -11,7 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
 
-/** A bundled SUN RGB-D scene read from the test classpath ({@code /sunrgbd-dev/...}). */
+/**
+ * A real scene read from the test classpath: a bundled SUN RGB-D bedroom ({@code
+ * /sunrgbd-dev/...}), or any folder laid out the same way ({@code /kitti-dev/...}, {@code
+ * /sunrgbd-gravity-dev/...}; an absent {@code instances} map gives objects with a box and no mask).
+ */
 record SunRgbdScene(
     String id,
     DepthImage depth,
@@ -23,11 +27,15 @@ record SunRgbdScene(
   private static final ObjectMapper JSON = new ObjectMapper();
 
   static SunRgbdScene load(String sceneId) {
+    return load("sunrgbd-dev", sceneId);
+  }
+
+  static SunRgbdScene load(String folder, String sceneId) {
     try {
       JsonNode entry = null;
       String manifest =
           new String(
-              resource("/sunrgbd-dev/manifest.jsonl").readAllBytes(),
+              resource("/" + folder + "/manifest.jsonl").readAllBytes(),
               java.nio.charset.StandardCharsets.UTF_8);
       for (String line : manifest.split("\n")) {
         if (!line.isBlank() && JSON.readTree(line).get("scene_id").asText().equals(sceneId)) {
@@ -37,7 +45,7 @@ record SunRgbdScene(
       if (entry == null) {
         throw new IllegalArgumentException("no scene " + sceneId);
       }
-      String dir = "/sunrgbd-dev/";
+      String dir = "/" + folder + "/";
       BufferedImage d = ImageIO.read(resource(dir + entry.get("depth").asText()));
       Raster r = d.getRaster();
       int w = d.getWidth(), h = d.getHeight();
@@ -48,12 +56,15 @@ record SunRgbdScene(
           metres[v * w + u] = (float) (r.getSample(u, v, 0) * scale);
         }
       }
-      Raster inst = ImageIO.read(resource(dir + entry.get("instances").asText())).getRaster();
+      Raster inst =
+          entry.has("instances")
+              ? ImageIO.read(resource(dir + entry.get("instances").asText())).getRaster()
+              : null;
       List<ObjectInput> objects = new ArrayList<>();
       for (JsonNode o : entry.get("objects")) {
         int id = o.get("id").asInt();
-        byte[] mask = MaskBits.allocate(w, h);
-        for (int v = 0; v < h; v++) {
+        byte[] mask = inst == null ? null : MaskBits.allocate(w, h);
+        for (int v = 0; inst != null && v < h; v++) {
           for (int u = 0; u < w; u++) {
             if (inst.getSample(u, v, 0) == id) {
               MaskBits.set(mask, v * w + u);

@@ -35,6 +35,9 @@ final class SyntheticScene {
    */
   double inverseDepthStep = 0;
 
+  /** Share of the readings kept (the rest become holes): 1 = dense; 0.002-0.04 like LiDAR. */
+  double keepFraction = 1;
+
   boolean floor = true;
   long seed = 7;
   final List<Wall> walls = new ArrayList<>();
@@ -124,7 +127,9 @@ final class SyntheticScene {
           continue;
         }
         double r = rnd.nextDouble();
-        if (r < holeFraction) {
+        if (keepFraction < 1 && rnd.nextDouble() >= keepFraction) {
+          depth[idx] = 0;
+        } else if (r < holeFraction) {
           depth[idx] = 0;
         } else if (r < holeFraction + 0.001) {
           depth[idx] = Float.NaN;

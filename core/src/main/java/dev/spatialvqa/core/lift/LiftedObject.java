@@ -15,6 +15,8 @@ package dev.spatialvqa.core.lift;
  * @param orientedCenter oriented (yaw) box centre, canonical
  * @param orientedExtent oriented box extents: along heading, perpendicular horizontal, up
  * @param maskSource "mask" or "box"
+ * @param visibility what the camera saw of the object ({@link Visibility}), or null before it is
+ *     measured
  */
 public record LiftedObject(
     String objectId,
@@ -27,4 +29,50 @@ public record LiftedObject(
     double[] orientedCenter,
     double[] orientedExtent,
     String maskSource,
-    double[] box2dXyxy) {}
+    double[] box2dXyxy,
+    Visibility visibility) {
+
+  public LiftedObject(
+      String objectId,
+      String caption,
+      int numPoints,
+      double[] centerCamera,
+      double[] center,
+      double[] extent,
+      double headingRad,
+      double[] orientedCenter,
+      double[] orientedExtent,
+      String maskSource,
+      double[] box2dXyxy) {
+    this(
+        objectId,
+        caption,
+        numPoints,
+        centerCamera,
+        center,
+        extent,
+        headingRad,
+        orientedCenter,
+        orientedExtent,
+        maskSource,
+        box2dXyxy,
+        null);
+  }
+
+  /** This object with its visibility measured. */
+  public LiftedObject withVisibility(Visibility v) {
+    return new LiftedObject(
+        objectId,
+        caption,
+        numPoints,
+        centerCamera,
+        center,
+        extent,
+        headingRad,
+        orientedCenter,
+        orientedExtent,
+        maskSource,
+        box2dXyxy,
+        v);
+  }
+}

@@ -78,7 +78,7 @@ public final class SceneRecords {
     }
     List<SceneObject> objects = new ArrayList<>();
     for (LiftedObject o : r.objects()) {
-      objects.add(
+      SceneObject.Builder b =
           SceneObject.newBuilder()
               .setObjectId(o.objectId())
               .setCaption(o.caption())
@@ -92,8 +92,18 @@ public final class SceneRecords {
               .setOrientedExtent(o.orientedExtent() == null ? null : list(o.orientedExtent()))
               .setBox2dXyxy(o.box2dXyxy() == null ? null : list(o.box2dXyxy()))
               .setMaskSource(o.maskSource())
-              .setAmbiguous(false)
-              .build());
+              .setAmbiguous(false);
+      Visibility v = o.visibility();
+      if (v != null) {
+        b.setBorderSides(v.borderSides())
+            .setOccludedShare(v.occludedShare())
+            .setDepthCoverage(v.depthCoverage())
+            .setSamplingM(list(v.samplingM()))
+            .setCutFaces(v.cutFaces())
+            .setUnreliableExtents(v.unreliableExtents())
+            .setCenterUncertaintyM(list(v.centerUncertaintyM()));
+      }
+      objects.add(b.build());
     }
     return SceneRecord.newBuilder()
         .setSceneId(s.getSceneId())

@@ -93,6 +93,27 @@ class LiftedSceneAgreementTest {
                   loader.load(ManifestParser.parse(line), manifest.toString(), null))
               .scene();
       SceneRecord lifted = SceneRecords.lift(lifter, perceived);
+      if (print) {
+        for (SceneObject o : lifted.getObjects()) {
+          System.out.printf(
+              "  %s/%s %s: points %d, border %s, occluded %.2f, coverage %.2f, sampling %s m,"
+                  + " cut %s, unreliable %s%n",
+              lifted.getSceneId(),
+              o.getObjectId(),
+              o.getCaption(),
+              o.getNumPoints(),
+              o.getBorderSides(),
+              o.getOccludedShare(),
+              o.getDepthCoverage(),
+              o.getSamplingM() == null
+                  ? "-"
+                  : o.getSamplingM().stream()
+                      .map(x -> String.format(java.util.Locale.ROOT, "%.3f", x))
+                      .toList(),
+              o.getCutFaces(),
+              o.getUnreliableExtents());
+        }
+      }
       assertTrue(
           !requireCanonical || lifted.getCanonicalized(),
           lifted.getSceneId() + " not canonicalized");

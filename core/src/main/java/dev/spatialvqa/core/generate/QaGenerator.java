@@ -180,8 +180,25 @@ public final class QaGenerator {
     }
   }
 
-  /** How a comparison reads the objects: A "wins" when sign * (m(A) - m(B)) > 0. */
-  private record Relation(ToDoubleFunction<SceneObject> measure, int sign, Margin margin) {}
+  /**
+   * How a comparison reads the objects: A "wins" when sign * (m(A) - m(B)) > 0. {@code axis}: the
+   * canonical axis of a position or extent measure (-1 for volume).
+   */
+  private record Relation(
+      ToDoubleFunction<SceneObject> measure, int sign, Margin margin, int axis) {
+    Relation(ToDoubleFunction<SceneObject> measure, int sign, Margin margin) {
+      this(measure, sign, margin, axisOf(margin));
+    }
+
+    private static int axisOf(Margin m) {
+      return switch (m) {
+        case POSITION_X -> 0;
+        case POSITION_Y -> 1;
+        case POSITION_Z -> 2;
+        default -> -1;
+      };
+    }
+  }
 
   private enum Margin {
     /** scale = mean extent along the axis of the given index */
@@ -215,10 +232,10 @@ public final class QaGenerator {
               "above", new Relation(o -> SpatialMeasures.center(o, 2), +1, Margin.POSITION_Z)),
           Map.entry(
               "below", new Relation(o -> SpatialMeasures.center(o, 2), -1, Margin.POSITION_Z)),
-          Map.entry("taller", new Relation(SpatialMeasures::height, +1, Margin.SIZE)),
-          Map.entry("shorter", new Relation(SpatialMeasures::height, -1, Margin.SIZE)),
-          Map.entry("wider", new Relation(SpatialMeasures::width, +1, Margin.SIZE)),
-          Map.entry("thinner", new Relation(SpatialMeasures::width, -1, Margin.SIZE)),
+          Map.entry("taller", new Relation(SpatialMeasures::height, +1, Margin.SIZE, 2)),
+          Map.entry("shorter", new Relation(SpatialMeasures::height, -1, Margin.SIZE, 2)),
+          Map.entry("wider", new Relation(SpatialMeasures::width, +1, Margin.SIZE, 0)),
+          Map.entry("thinner", new Relation(SpatialMeasures::width, -1, Margin.SIZE, 0)),
           Map.entry("bigger", new Relation(SpatialMeasures::volume, +1, Margin.VOLUME)),
           Map.entry("smaller", new Relation(SpatialMeasures::volume, -1, Margin.VOLUME)));
 
@@ -231,9 +248,18 @@ public final class QaGenerator {
   }
 
   /** A quantitative answer before formatting: the objects in answer order and the value (SI). */
-  record Measured(SceneObject a, SceneObject b, double value, boolean tie, boolean tieIsAnswer) {
+  record Measured(
+      SceneObject a, SceneObject b, double value, boolean tie, boolean tieIsAnswer, Double margin) {
+    Measured(SceneObject a, SceneObject b, double value, boolean tie, boolean tieIsAnswer) {
+      this(a, b, value, tie, tieIsAnswer, null);
+    }
+
     static Measured of(SceneObject a, SceneObject b, double value) {
-      return new Measured(a, b, value, false, false);
+      return new Measured(a, b, value, false, false, null);
+    }
+
+    Measured withMargin(double m) {
+      return new Measured(a, b, value, tie, tieIsAnswer, m);
     }
   }
 
@@ -243,8 +269,18 @@ public final class QaGenerator {
     Measured measure(SceneObject a, SceneObject b, QaConfig config);
   }
 
-  private static Quantity difference(ToDoubleFunction<SceneObject> m) {
+  /**
+   * A difference of one measure; {@code uncertainty} is the measure's own uncertainty per object
+   * (metres), or null when the measure is not supported for that object.
+   */
+  private static Quantity difference(
+      ToDoubleFunction<SceneObject> m,
+      java.util.function.Function<SceneObject, Double> uncertainty) {
     return (a, b, c) -> {
+      Double ua = uncertainty.apply(a), ub = uncertainty.apply(b);
+      if (ua == null || ub == null) {
+        return null; // an unreliable extent: not asked
+      }
       if (m.applyAsDouble(a) < m.applyAsDouble(b)) {
         SceneObject tmp = a;
         a = b;
@@ -253,38 +289,95 @@ public final class QaGenerator {
       double ma = m.applyAsDouble(a);
       double mb = m.applyAsDouble(b);
       double value = ma - mb;
-      return new Measured(a, b, value, value < c.tieThreshold(Math.max(ma, mb)), false);
+      return decidedValue(a, b, value, c.tieThreshold(Math.max(ma, mb)), ua + ub, c);
     };
+  }
+
+  /**
+   * A non-negative difference decided like a comparison ({@link #decide}): a tie when it stays
+   * within the tie threshold {@code t} even with the uncertainty {@code u} added; a value when it
+   * exceeds t + u and u is within the value's own tie threshold (the value is known to the
+   * resolution the data claims); else not asked.
+   */
+  private static Measured decidedValue(
+      SceneObject a, SceneObject b, double value, double t, double u, QaConfig c) {
+    if (value + u < t) {
+      return new Measured(a, b, value, true, false, t);
+    }
+    if (value >= t + u && u <= c.tieThreshold(value)) {
+      return new Measured(a, b, value, false, false, t + u);
+    }
+    return null;
+  }
+
+  /** A plain value: asked only when its uncertainty u is within its own tie threshold. */
+  private static Measured value(SceneObject a, SceneObject b, double value, double u, QaConfig c) {
+    if (!(u <= c.tieThreshold(value))) {
+      return null;
+    }
+    return Measured.of(a, b, value).withMargin(u);
   }
 
   /** The semantics of each quantitative question type (template id): one entry each. */
   private static final Map<String, Quantity> QUANTITIES =
       Map.ofEntries(
-          Map.entry("distance", (a, b, c) -> Measured.of(a, b, SpatialMeasures.distance(a, b))),
+          Map.entry(
+              "distance",
+              (a, b, c) ->
+                  value(
+                      a,
+                      b,
+                      SpatialMeasures.distance(a, b),
+                      Uncertainty.position(a, 3) + Uncertainty.position(b, 3),
+                      c)),
           Map.entry(
               "gap",
               (a, b, c) -> {
-                // "touching" is a confident answer, not a near-tie
+                if (!Uncertainty.allReliable(a) || !Uncertainty.allReliable(b)) {
+                  return null; // a cut or sparse box: its faces are not where the object ends
+                }
                 double v = SpatialMeasures.gap(a, b);
-                return new Measured(a, b, v, v < c.tieMarginAbsoluteM(), true);
+                double u = Uncertainty.position(a, 3) + Uncertainty.position(b, 3);
+                // "touching" is a confident answer, not a near-tie
+                if (v + u < c.tieMarginAbsoluteM()) {
+                  return new Measured(a, b, v, true, true, c.tieMarginAbsoluteM());
+                }
+                if (v < c.tieMarginAbsoluteM() + u) {
+                  return null;
+                }
+                return value(a, b, v, u, c);
               }),
           Map.entry(
               "horizontal_distance",
-              (a, b, c) -> Measured.of(a, b, SpatialMeasures.horizontalDistance(a, b))),
+              (a, b, c) ->
+                  value(
+                      a,
+                      b,
+                      SpatialMeasures.horizontalDistance(a, b),
+                      Uncertainty.position(a, 2) + Uncertainty.position(b, 2),
+                      c)),
           Map.entry(
               "vertical_distance",
               (a, b, c) -> {
                 double v = SpatialMeasures.verticalDistance(a, b);
                 double scale = (SpatialMeasures.height(a) + SpatialMeasures.height(b)) / 2;
-                return new Measured(a, b, v, v < c.tieThreshold(scale), false);
+                double u = Uncertainty.along(a, 2) + Uncertainty.along(b, 2);
+                return decidedValue(a, b, v, c.tieThreshold(scale), u, c);
               }),
-          Map.entry("width", (a, b, c) -> Measured.of(a, b, SpatialMeasures.width(a))),
-          Map.entry("height", (a, b, c) -> Measured.of(a, b, SpatialMeasures.height(a))),
-          Map.entry("depth", (a, b, c) -> Measured.of(a, b, SpatialMeasures.depth(a))),
-          Map.entry("size", (a, b, c) -> Measured.of(a, b, SpatialMeasures.size(a))),
+          Map.entry("width", (a, b, c) -> extentValue(a, b, 0, SpatialMeasures.width(a), c)),
+          Map.entry("height", (a, b, c) -> extentValue(a, b, 2, SpatialMeasures.height(a), c)),
+          Map.entry("depth", (a, b, c) -> extentValue(a, b, 1, SpatialMeasures.depth(a), c)),
+          Map.entry(
+              "size",
+              (a, b, c) ->
+                  Uncertainty.allReliable(a)
+                      ? value(a, b, SpatialMeasures.size(a), Uncertainty.maxExtent(a), c)
+                      : null),
           Map.entry(
               "distance_from_camera",
-              (a, b, c) -> Measured.of(a, b, SpatialMeasures.distanceFromCamera(a))),
+              (a, b, c) ->
+                  value(
+                      a, b, SpatialMeasures.distanceFromCamera(a), Uncertainty.position(a, 3), c)),
           Map.entry(
               "elevation",
               (a, b, c) -> {
@@ -292,50 +385,123 @@ public final class QaGenerator {
                 if (v < -c.tieMarginAbsoluteM()) {
                   return null; // box below the support plane: geometry is off, do not ask
                 }
+                if (Uncertainty.cut(a, "-z")) {
+                  return null; // its bottom is hidden: where it ends is not known
+                }
+                double u = Uncertainty.toward(a, 2, -1);
                 // "on the floor" is a confident answer, not a near-tie
-                return new Measured(a, b, v, v < c.tieMarginAbsoluteM(), true);
+                if (v + u < c.tieMarginAbsoluteM()) {
+                  return new Measured(a, b, v, true, true, c.tieMarginAbsoluteM());
+                }
+                if (v < c.tieMarginAbsoluteM() + u) {
+                  return null;
+                }
+                return value(a, b, v, u, c);
               }),
           Map.entry(
               "direction",
               (a, b, c) -> {
-                if (SpatialMeasures.horizontalDistance(a, b) < c.tieMarginAbsoluteM()) {
+                double hd = SpatialMeasures.horizontalDistance(a, b);
+                if (hd < c.tieMarginAbsoluteM()) {
                   return null; // one above the other: no horizontal direction
                 }
-                return Measured.of(a, b, SpatialMeasures.clockHours(a, b));
+                double u = Uncertainty.position(a, 2) + Uncertainty.position(b, 2);
+                double hours = Math.toDegrees(Math.atan2(u, hd)) / 30;
+                if (hours > 0.5) {
+                  return null; // more than the half hour the answer is rounded to
+                }
+                return Measured.of(a, b, SpatialMeasures.clockHours(a, b)).withMargin(hours);
               }),
-          Map.entry("taller_by", difference(SpatialMeasures::height)),
-          Map.entry("wider_by", difference(SpatialMeasures::width)),
-          Map.entry("farther_by", difference(SpatialMeasures::distanceFromCamera)));
+          Map.entry(
+              "taller_by", difference(SpatialMeasures::height, o -> Uncertainty.extent(o, 2))),
+          Map.entry("wider_by", difference(SpatialMeasures::width, o -> Uncertainty.extent(o, 0))),
+          Map.entry(
+              "farther_by",
+              difference(SpatialMeasures::distanceFromCamera, o -> Uncertainty.position(o, 3))));
+
+  private static Measured extentValue(
+      SceneObject a, SceneObject b, int axis, double value, QaConfig c) {
+    Double u = Uncertainty.extent(a, axis);
+    return u == null ? null : value(a, b, value, u, c);
+  }
+
+  /** How a comparison is decided. */
+  enum Decision {
+    ANSWER,
+    TIE,
+    /** the uncertainty straddles the tie margin: not asked */
+    UNKNOWN
+  }
+
+  /** A decision and the margin it was taken with (the compared measure's SI unit). */
+  record Decided(Decision decision, double margin) {}
 
   /**
-   * Whether a comparison of a and b on this relation is within the tie margin. Public so that
-   * evaluations apply the very same margin.
+   * Whether a comparison of a and b on this relation is within the tie margin (and decided so:
+   * objects without uncertainty, such as ground-truth boxes, are decided by the tie margin alone).
+   * Public so that evaluations apply the very same margin.
    */
   public boolean isTie(String typeId, SceneObject a, SceneObject b) {
     Relation rel = relation(relationName(typeId));
     double ma = rel.measure().applyAsDouble(a);
     double mb = rel.measure().applyAsDouble(b);
-    return isTie(rel, a, b, ma, mb);
+    return decide(rel, a, b, ma, mb).decision() == Decision.TIE;
   }
 
-  private boolean isTie(Relation rel, SceneObject a, SceneObject b, double ma, double mb) {
-    double d = Math.abs(ma - mb);
-    return switch (rel.margin()) {
-      case POSITION_X ->
-          d
-              < config.tieThreshold(
-                  (SpatialMeasures.extent(a, 0) + SpatialMeasures.extent(b, 0)) / 2);
-      case POSITION_Y ->
-          d
-              < config.tieThreshold(
-                  (SpatialMeasures.extent(a, 1) + SpatialMeasures.extent(b, 1)) / 2);
-      case POSITION_Z ->
-          d
-              < config.tieThreshold(
-                  (SpatialMeasures.extent(a, 2) + SpatialMeasures.extent(b, 2)) / 2);
-      case SIZE -> d < config.tieThreshold(Math.max(ma, mb));
-      case VOLUME -> d <= config.volumeTieRelative() * Math.max(ma, mb);
-    };
+  /**
+   * Decides a comparison by the interval the true difference d = m(a) - m(b) may lie in: [d - down,
+   * d + up], where up and down add both objects' uncertainty in the matching directions (position:
+   * {@code center_uncertainty_m}; extents: two sampling steps each; volume: the extents' relative
+   * uncertainties summed). Answered when the whole interval lies beyond the tie threshold t on one
+   * side (|d| at least t plus the uncertainty on the side towards zero: the margin), a tie when it
+   * lies within (-t, t), else UNKNOWN (not asked). With no uncertainty this is the plain tie rule.
+   * An extent comparison about an object whose extent is unreliable is UNKNOWN.
+   */
+  private Decided decide(Relation rel, SceneObject a, SceneObject b, double ma, double mb) {
+    double d = ma - mb;
+    double t;
+    double up;
+    double down;
+    switch (rel.margin()) {
+      case POSITION_X, POSITION_Y, POSITION_Z -> {
+        int axis = rel.axis();
+        t =
+            config.tieThreshold(
+                (SpatialMeasures.extent(a, axis) + SpatialMeasures.extent(b, axis)) / 2);
+        up = Uncertainty.toward(a, axis, +1) + Uncertainty.toward(b, axis, -1);
+        down = Uncertainty.toward(a, axis, -1) + Uncertainty.toward(b, axis, +1);
+      }
+      case SIZE -> {
+        Double ua = Uncertainty.extent(a, rel.axis()), ub = Uncertainty.extent(b, rel.axis());
+        if (ua == null || ub == null) {
+          return new Decided(Decision.UNKNOWN, Double.NaN);
+        }
+        t = config.tieThreshold(Math.max(ma, mb));
+        up = down = ua + ub;
+      }
+      case VOLUME -> {
+        if (!Uncertainty.allReliable(a) || !Uncertainty.allReliable(b)) {
+          return new Decided(Decision.UNKNOWN, Double.NaN);
+        }
+        t = config.volumeTieRelative() * Math.max(ma, mb);
+        up = down = ma * Uncertainty.relativeVolume(a) + mb * Uncertainty.relativeVolume(b);
+        if (rel.margin() == Margin.VOLUME && up == 0) {
+          // the plain rule for volumes is inclusive: d <= t is a tie
+          return Math.abs(d) <= t ? new Decided(Decision.TIE, t) : new Decided(Decision.ANSWER, t);
+        }
+      }
+      default -> throw new IllegalStateException();
+    }
+    if (d >= t + down) {
+      return new Decided(Decision.ANSWER, t + down);
+    }
+    if (-d >= t + up) {
+      return new Decided(Decision.ANSWER, t + up);
+    }
+    if (d + up < t && d - down > -t) {
+      return new Decided(Decision.TIE, t);
+    }
+    return new Decided(Decision.UNKNOWN, t + Math.max(up, down));
   }
 
   /** Whether "a REL b" holds (ignoring ties), e.g. relationHolds("left_predicate", a, b). */
@@ -356,12 +522,18 @@ public final class QaGenerator {
     Relation rel = relation(relationName(t.id()));
     double mx = rel.measure().applyAsDouble(x);
     double my = rel.measure().applyAsDouble(y);
-    if (isTie(rel, x, y, mx, my)) {
+    Decided dec = decide(rel, x, y, mx, my);
+    if (dec.decision() == Decision.UNKNOWN) {
+      return null; // the geometry cannot tell
+    }
+    if (dec.decision() == Decision.TIE) {
       if (config.tiePolicy() == QaConfig.TiePolicy.SKIP) {
         return null;
       }
       SceneObject[] ab = st.rng.nextBoolean() ? new SceneObject[] {x, y} : new SceneObject[] {y, x};
-      return build(t, st, List.of(ab[0], ab[1]), "tie", null, null, true, null, null, null);
+      return withMargin(
+          build(t, st, List.of(ab[0], ab[1]), "tie", null, null, true, null, null, null),
+          dec.margin());
     }
     boolean wantYes = st.yes < st.no || (st.yes == st.no && st.rng.nextBoolean());
     boolean holdsXy = rel.sign() * (mx - my) > 0;
@@ -372,8 +544,24 @@ public final class QaGenerator {
     } else {
       st.no++;
     }
-    return build(
-        t, st, List.of(a, b), wantYes ? "true" : "false", wantYes, null, false, null, null, null);
+    return withMargin(
+        build(
+            t,
+            st,
+            List.of(a, b),
+            wantYes ? "true" : "false",
+            wantYes,
+            null,
+            false,
+            null,
+            null,
+            null),
+        dec.margin());
+  }
+
+  private static QaRecord withMargin(QaRecord r, Double margin) {
+    r.setMarginSi(margin);
+    return r;
   }
 
   private QaRecord choice(QuestionType t, SceneObject x, SceneObject y, State st) {
@@ -381,25 +569,33 @@ public final class QaGenerator {
     SceneObject[] ab = st.rng.nextBoolean() ? new SceneObject[] {x, y} : new SceneObject[] {y, x};
     double ma = rel.measure().applyAsDouble(ab[0]);
     double mb = rel.measure().applyAsDouble(ab[1]);
-    if (isTie(rel, ab[0], ab[1], ma, mb)) {
+    Decided dec = decide(rel, ab[0], ab[1], ma, mb);
+    if (dec.decision() == Decision.UNKNOWN) {
+      return null; // the geometry cannot tell
+    }
+    if (dec.decision() == Decision.TIE) {
       if (config.tiePolicy() == QaConfig.TiePolicy.SKIP) {
         return null;
       }
-      return build(t, st, List.of(ab[0], ab[1]), "tie", null, null, true, null, null, null);
+      return withMargin(
+          build(t, st, List.of(ab[0], ab[1]), "tie", null, null, true, null, null, null),
+          dec.margin());
     }
     SceneObject winner = rel.sign() * (ma - mb) > 0 ? ab[0] : ab[1];
     SceneObject other = winner == ab[0] ? ab[1] : ab[0];
-    return build(
-        t,
-        st,
-        List.of(ab[0], ab[1]),
-        "chosen",
-        null,
-        new SceneObject[] {winner, other},
-        false,
-        null,
-        null,
-        null);
+    return withMargin(
+        build(
+            t,
+            st,
+            List.of(ab[0], ab[1]),
+            "chosen",
+            null,
+            new SceneObject[] {winner, other},
+            false,
+            null,
+            null,
+            null),
+        dec.margin());
   }
 
   private QaRecord quantitative(QuestionType t, int[] idx, State st) {
@@ -434,7 +630,8 @@ public final class QaGenerator {
       if (!tieIsAnswer && config.tiePolicy() == QaConfig.TiePolicy.SKIP) {
         return null;
       }
-      return build(t, st, objs, "tie", null, null, true, value, null, null);
+      return withMargin(
+          build(t, st, objs, "tie", null, null, true, value, null, null), measured.margin());
     }
     String unitText;
     Double noiseStd = null;
@@ -460,6 +657,7 @@ public final class QaGenerator {
     }
     QaRecord r = build(t, st, objs, "value", null, null, false, value, unitText, noiseStd);
     r.setAnswerValueStated(stated);
+    r.setMarginSi(measured.margin());
     return r;
   }
 

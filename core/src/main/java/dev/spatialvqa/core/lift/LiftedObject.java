@@ -23,6 +23,8 @@ package dev.spatialvqa.core.lift;
  *     face seen, e.g. the width of a car seen side-on, the depth of a screen seen face-on): that
  *     extent is the thickness of the visible face, not the object's size, and must not be used as
  *     its size. Judged on the visible points, before amodal completion
+ * @param visibility what the camera saw of the object ({@link Visibility}), or null before it is
+ *     measured
  */
 public record LiftedObject(
     String objectId,
@@ -37,7 +39,58 @@ public record LiftedObject(
     String maskSource,
     double[] box2dXyxy,
     int sidesSeen,
-    boolean[] extentReliable) {
+    boolean[] extentReliable,
+    Visibility visibility) {
+
+  public LiftedObject(
+      String objectId,
+      String caption,
+      int numPoints,
+      double[] centerCamera,
+      double[] center,
+      double[] extent,
+      double headingRad,
+      double[] orientedCenter,
+      double[] orientedExtent,
+      String maskSource,
+      double[] box2dXyxy,
+      int sidesSeen,
+      boolean[] extentReliable) {
+    this(
+        objectId,
+        caption,
+        numPoints,
+        centerCamera,
+        center,
+        extent,
+        headingRad,
+        orientedCenter,
+        orientedExtent,
+        maskSource,
+        box2dXyxy,
+        sidesSeen,
+        extentReliable,
+        null);
+  }
+
+  /** This object with its visibility measured. */
+  public LiftedObject withVisibility(Visibility v) {
+    return new LiftedObject(
+        objectId,
+        caption,
+        numPoints,
+        centerCamera,
+        center,
+        extent,
+        headingRad,
+        orientedCenter,
+        orientedExtent,
+        maskSource,
+        box2dXyxy,
+        sidesSeen,
+        extentReliable,
+        v);
+  }
 
   /** The same object with another box (centres and extents), keeping everything else. */
   LiftedObject withBox(
@@ -59,6 +112,7 @@ public record LiftedObject(
         maskSource,
         box2dXyxy,
         sidesSeen,
-        extentReliable);
+        extentReliable,
+        visibility);
   }
 }

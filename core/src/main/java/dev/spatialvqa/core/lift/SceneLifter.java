@@ -173,10 +173,13 @@ public final class SceneLifter {
     List<LiftedObject> lifted = new ArrayList<>();
     List<LiftResult.FilteredObject> filtered = new ArrayList<>();
     List<AmodalCompletion.Part> parts = new ArrayList<>();
+    List<ObjectInput> liftedInputs = new ArrayList<>();
     for (ObjectInput o : objects) {
       String reason = liftOne(depth, intrinsics, frame, planes, o, lifted, parts);
       if (reason != null) {
         filtered.add(new LiftResult.FilteredObject(o.objectId(), reason));
+      } else {
+        liftedInputs.add(o);
       }
     }
     if (planes.supportHeightM() != null && config.amodalCompletion()) {
@@ -195,6 +198,26 @@ public final class SceneLifter {
                 config.minDepthM(),
                 config.maxDepthM()));
       }
+    }
+    for (int i = 0; i < lifted.size(); i++) { // what was seen of each object (see Visibility)
+      lifted.set(
+          i,
+          lifted
+              .get(i)
+              .withVisibility(
+                  Visibility.of(
+                      liftedInputs.get(i),
+                      lifted.get(i),
+                      parts.get(i).pts(),
+                      parts.get(i).member(),
+                      depth,
+                      intrinsics,
+                      frame,
+                      planes.supportHeightM() != null,
+                      2 * GROUND_TOLERANCE_M,
+                      config.maxPixelsPerObject(),
+                      config.minDepthM(),
+                      config.maxDepthM())));
     }
     return new LiftResult(
         canonicalized,
@@ -312,8 +335,7 @@ public final class SceneLifter {
       return "empty_region";
     }
     long region = useMask ? MaskBits.count(mask) : (long) (u1 - u0 + 1) * (v1 - v0 + 1);
-    int stride =
-        Math.max(1, (int) Math.ceil(Math.sqrt((double) region / config.maxPixelsPerObject())));
+    int stride = pixelStride(region, config.maxPixelsPerObject());
     float[] d = depth.metres();
     double lo = config.minDepthM(), hi = config.maxDepthM();
     Points cloud = new Points(1024);
@@ -510,6 +532,11 @@ public final class SceneLifter {
     double diag = Math.sqrt(dx * dx + dy * dy + dz * dz);
     return Math.max(
         Math.min(MIN_VOXEL_M, config.voxelSizeM()), Math.min(config.voxelSizeM(), diag / 40));
+  }
+
+  /** The even pixel stride that reads at most {@code maxPixels} of a region of this many pixels. */
+  static int pixelStride(long region, int maxPixels) {
+    return Math.max(1, (int) Math.ceil(Math.sqrt((double) region / maxPixels)));
   }
 
   /** {u0, v0, u1, v1} of the set bits, or null when none is set. */

@@ -82,7 +82,7 @@ public final class SceneRecords {
     }
     List<SceneObject> objects = new ArrayList<>();
     for (LiftedObject o : r.objects()) {
-      objects.add(
+      SceneObject.Builder b =
           SceneObject.newBuilder()
               .setObjectId(o.objectId())
               .setCaption(o.caption())
@@ -98,8 +98,18 @@ public final class SceneRecords {
               .setMaskSource(o.maskSource())
               .setAmbiguous(false)
               .setSidesSeen(o.sidesSeen())
-              .setExtentReliable(reliable(o.extentReliable()))
-              .build());
+              .setExtentReliable(reliable(o.extentReliable()));
+      Visibility v = o.visibility();
+      if (v != null) {
+        b.setBorderSides(v.borderSides())
+            .setOccludedShare(v.occludedShare())
+            .setDepthCoverage(v.depthCoverage())
+            .setSamplingM(list(v.samplingM()))
+            .setCutFaces(v.cutFaces())
+            .setUnreliableExtents(v.unreliableExtents())
+            .setCenterUncertaintyM(list(v.centerUncertaintyM()));
+      }
+      objects.add(b.build());
     }
     return SceneRecord.newBuilder()
         .setSceneId(s.getSceneId())

@@ -76,17 +76,33 @@ final class GroundTruth {
               vec(b.get("size_xyz")),
               b.get("heading_rad").asDouble(),
               corners,
-              vec(o.get("box3d_camera_cv").get("center")),
-              o.get("bottom_z_upright").asDouble());
+              vec(
+                  (o.has("box3d_camera_cv") ? o.get("box3d_camera_cv") : o.get("box3d_cam2_cv"))
+                      .get("center")),
+              o.has("bottom_z_upright") ? o.get("bottom_z_upright").asDouble() : minZ(corners));
       boxes.put(box.id(), box);
       minBottom = Math.min(minBottom, box.bottomZ());
     }
     this.cameraHeight = -minBottom;
   }
 
+  /** The lowest corner of a box (KITTI files carry no {@code bottom_z_upright}). */
+  private static double minZ(double[][] corners) {
+    double z = Double.POSITIVE_INFINITY;
+    for (double[] c : corners) {
+      z = Math.min(z, c[2]);
+    }
+    return z;
+  }
+
+  /**
+   * Loads {@code /sunrgbd-dev/ID/ground_truth.json}, or {@code /kitti-dev/ID/...} for ids starting
+   * with {@code kitti-} (KITTI's files name the camera box {@code box3d_cam2_cv}).
+   */
   static GroundTruth load(String sceneId) throws IOException {
+    String folder = sceneId.startsWith("kitti-") ? "/kitti-dev/" : "/sunrgbd-dev/";
     try (InputStream in =
-        GroundTruth.class.getResourceAsStream("/sunrgbd-dev/" + sceneId + "/ground_truth.json")) {
+        GroundTruth.class.getResourceAsStream(folder + sceneId + "/ground_truth.json")) {
       if (in == null) {
         throw new IOException("no ground truth for " + sceneId + " on the classpath");
       }

@@ -281,7 +281,7 @@ public final class Evaluation {
     GroundTruthAgreement.Quantitative m = total.quantitative();
     sb.append(
         String.format(
-            "%ntotal: %d QA on %d scenes; qualitative %s agree (%s); quantitative %s within"
+            "%ntotal: %d QA on %d scene(s); qualitative %s agree (%s); quantitative %s within"
                 + " [0.5x, 2x], %s within [0.8x, 1.25x] (%d scored); near ties answered yes/no:"
                 + " %d of %d; direction within 1 h: %s; unmatched QA: %d%n",
             total.qa(),

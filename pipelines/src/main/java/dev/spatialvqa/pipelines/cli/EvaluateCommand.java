@@ -119,7 +119,11 @@ final class EvaluateCommand implements Command {
       err.println("spatialvqa evaluate: " + e.getMessage() + " (nothing was run)");
       return 2;
     }
-    out.println("evaluate: " + truths.size() + " scenes with ground truth; running the engine");
+    out.println(
+        "evaluate: "
+            + truths.size()
+            + (truths.size() == 1 ? " scene" : " scenes")
+            + " with ground truth; running the engine");
     RunLedger ledger;
     try {
       ledger = JobRunner.run(o, overwrite, out);

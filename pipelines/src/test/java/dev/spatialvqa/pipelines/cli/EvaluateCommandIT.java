@@ -89,8 +89,9 @@ class EvaluateCommandIT {
     assertTrue(
         total.get("quant_within_0_5_2_pct").asDouble()
             >= total.get("quant_within_0_8_1_25_pct").asDouble());
-    // regression floors under what the engine measured on these scenes (2026-12: qualitative
-    // 100%, 48/48 bedrooms + 24/24 street; quantitative 94% in [0.5x, 2x], 85% in [0.8x, 1.25x])
+    // regression floors well under what the engine measured on these scenes (2026-12-02:
+    // qualitative 73/73, 49 bedrooms + 24 street; quantitative 62/66 = 93.9% in [0.5x, 2x],
+    // 56/66 = 84.8% in [0.8x, 1.25x]), with room for the geometry to change
     assertTrue(total.get("qualitative_agree_pct").asDouble() >= 90, total.toString());
     assertTrue(total.get("quant_within_0_5_2_pct").asDouble() >= 80, total.toString());
     assertTrue(

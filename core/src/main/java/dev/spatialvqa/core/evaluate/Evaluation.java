@@ -167,6 +167,30 @@ public final class Evaluation {
     }
   }
 
+  /**
+   * The answers that missed, to read: qualitative disagreements (question type, objects, answer)
+   * and quantitative answers outside [0.8x, 1.25x] with estimate and truth.
+   */
+  private static void misses(ObjectNode s, GroundTruthAgreement a) {
+    com.fasterxml.jackson.databind.node.ArrayNode q = s.putArray("qualitative_misses");
+    a.disagreements().forEach((k, v) -> q.add(k + " " + v));
+    com.fasterxml.jackson.databind.node.ArrayNode m = s.putArray("quant_misses");
+    a.ratios()
+        .forEach(
+            (k, v) -> {
+              if (!GroundTruthAgreement.within(v[0], v[1])[0]) {
+                ObjectNode n = m.addObject();
+                n.put("qa", k);
+                n.put("estimate", round3(v[0]));
+                n.put("truth", round3(v[1]));
+              }
+            });
+  }
+
+  private static double round3(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+
   /** The {@code evaluation.json} document. */
   public ObjectNode toJson() {
     ObjectMapper m = new ObjectMapper();
@@ -216,6 +240,7 @@ public final class Evaluation {
       s.put("vertical_qa", r.verticalQa());
       metrics(s, r.agreement());
       perType(s, r.agreement());
+      misses(s, r.agreement());
     }
     ObjectNode c = root.putObject("margins");
     c.put("tie_margin_relative", config.tieMarginRelative());

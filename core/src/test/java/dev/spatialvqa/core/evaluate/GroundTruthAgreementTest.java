@@ -263,6 +263,17 @@ class GroundTruthAgreementTest {
     assertEquals(2, j.get("gravity").get("scenes").asInt());
     assertEquals(1, j.get("gravity").get("within_3_deg").asInt());
     assertTrue(e.summary().contains("synthetic"), e.summary());
+    assertEquals(0, s.get("quant_misses").size());
+    assertEquals(0, s.get("qualitative_misses").size());
+    Evaluation scaled = new Evaluation(QaConfig.defaults());
+    List<QaRecord> wrong = new ArrayList<>(quantitative(1.5));
+    wrong.addAll(qualitative(false));
+    scaled.add(gt, scene, wrong);
+    JsonNode ws = scaled.toJson().get("per_scene").get("synthetic");
+    assertEquals(QUANT.length, ws.get("quant_misses").size());
+    assertEquals(QUAL.length, ws.get("qualitative_misses").size());
+    JsonNode miss = ws.get("quant_misses").get(0);
+    assertEquals(1.5 * miss.get("truth").asDouble(), miss.get("estimate").asDouble(), 0.01);
     assertNull(e.scenes().get("flat").gravityErrorDeg());
     // one scene twice is refused
     assertThrows(IllegalArgumentException.class, () -> e.add(gt, scene, List.of()));

@@ -84,6 +84,7 @@ final class EvaluateCommand implements Command {
           gravity_error_deg           per scene, the angle between the engine's up and the truth's
                                       (null when the scene was not canonicalized)
           qa, vertical_qa             QA per scene (all, and vertical types)
+          qualitative_misses, quant_misses   per scene, the answers that missed (estimate, truth)
         QA scored: qa/ and reserve/ (everything the run generated and kept after dedupe).
         Run options (--qaPerScene, --qaTieMargin*, Beam options, ...) are those of `run`; the tie
         margins of the run are the ones the scorer applies.

@@ -16,7 +16,11 @@ import java.util.Set;
  */
 public final class ManifestParser {
 
-  /** The manifest line's fields; near misses of these are errors ({@link FieldNames}). */
+  /**
+   * The manifest line's fields; near misses of these are errors ({@link FieldNames}). {@code
+   * ground_truth} (a path to the scene's ground_truth.json) is read only by {@code evaluate}'s
+   * scorer: the engine ignores it.
+   */
   public static final Set<String> FIELDS =
       Set.of(
           "scene_id",
@@ -26,7 +30,8 @@ public final class ManifestParser {
           "intrinsics",
           "gravity_up_camera",
           "instances",
-          "objects");
+          "objects",
+          "ground_truth");
 
   static final Set<String> OBJECT_FIELDS = Set.of("id", "caption", "box2d_xyxy");
   static final Set<String> INTRINSICS_FIELDS = Set.of("fx", "fy", "cx", "cy");

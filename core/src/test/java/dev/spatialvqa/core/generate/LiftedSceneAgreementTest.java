@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.spatialvqa.core.evaluate.GroundTruth;
+import dev.spatialvqa.core.evaluate.GroundTruthAgreement;
 import dev.spatialvqa.core.lift.LiftConfig;
 import dev.spatialvqa.core.lift.SceneLifter;
 import dev.spatialvqa.core.lift.SceneRecords;
@@ -57,7 +59,7 @@ class LiftedSceneAgreementTest {
     QaGenerator g = new QaGenerator(QaConfig.defaults().withQaPerScene(400));
     GroundTruthAgreement total = new GroundTruthAgreement();
     for (String id : List.of("sunrgbd-000001", "sunrgbd-000002")) {
-      GroundTruth gt = GroundTruth.load(id);
+      GroundTruth gt = BundledGroundTruth.load(id);
       total.add(GroundTruthAgreement.of(g.generate(VisiblePointOracle.scene(gt)), gt, g));
     }
     return total;
@@ -122,16 +124,16 @@ class LiftedSceneAgreementTest {
         objs.add(SceneObject.newBuilder(o).setReferringExpression("the " + o.getCaption()).build());
       }
       SceneRecord scene = SceneRecord.newBuilder(lifted).setObjects(objs).build();
-      GroundTruth gt = GroundTruth.load(scene.getSceneId());
+      GroundTruth gt = BundledGroundTruth.load(scene.getSceneId());
       List<QaRecord> qa = g.generate(scene);
       qa400 += qa.size();
       GroundTruthAgreement s = GroundTruthAgreement.of(qa, gt, g);
       if (print) {
         System.out.println(scene.getSceneId() + " (lifted): " + s);
-        for (Map.Entry<String, String> e : s.disagreements.entrySet()) {
+        for (Map.Entry<String, String> e : s.disagreements().entrySet()) {
           System.out.println("  disagree " + e.getValue());
         }
-        for (Map.Entry<String, double[]> e : s.ratios.entrySet()) {
+        for (Map.Entry<String, double[]> e : s.ratios().entrySet()) {
           double r = e.getValue()[0] / e.getValue()[1];
           if (r < 0.8 || r > 1.25) {
             System.out.printf(
@@ -177,8 +179,12 @@ class LiftedSceneAgreementTest {
         100 * total.tightShare(),
         100 * total.looseShare());
     System.out.println("  per quantitative type, in [0.8x,1.25x] / in [0.5x,2x] / asked");
-    total.perType.forEach(
-        (t, v) -> System.out.printf("    %-20s %3d/%3d/%3d%n", t, v[0], v[1], v[2]));
+    total
+        .quantitativeByType()
+        .forEach(
+            (t, v) ->
+                System.out.printf(
+                    "    %-20s %3d/%3d/%3d%n", t, v.within08to125, v.within05to2, v.scored));
     assertTrue(m.demoQa() > 0, "no QA on the KITTI scenes");
     assertTrue(total.qualitativeAgreement() >= 0.8, total.toString());
   }
@@ -194,13 +200,15 @@ class LiftedSceneAgreementTest {
         measure(LiftConfig.defaults().withAmodalCompletion(false), false).total();
     System.out.println(
         "per quantitative type, in [0.8x,1.25x] / in [0.5x,2x] / asked: visible-only -> amodal (default)");
-    Set<String> types = new TreeSet<>(total.perType.keySet());
-    types.addAll(visibleOnly.perType.keySet());
+    Set<String> types = new TreeSet<>(total.quantitativeByType().keySet());
+    types.addAll(visibleOnly.quantitativeByType().keySet());
     for (String t : types) {
-      int[] a = visibleOnly.perType.getOrDefault(t, new int[3]),
-          b = total.perType.getOrDefault(t, new int[3]);
+      GroundTruthAgreement.Quantitative none = new GroundTruthAgreement.Quantitative();
+      GroundTruthAgreement.Quantitative a = visibleOnly.quantitativeByType().getOrDefault(t, none);
+      GroundTruthAgreement.Quantitative b = total.quantitativeByType().getOrDefault(t, none);
       System.out.printf(
-          "  %-20s %3d/%3d/%3d -> %3d/%3d/%3d%n", t, a[0], a[1], a[2], b[0], b[1], b[2]);
+          "  %-20s %3d/%3d/%3d -> %3d/%3d/%3d%n",
+          t, a.within08to125, a.within05to2, a.scored, b.within08to125, b.within05to2, b.scored);
     }
     System.out.println("visible-only: " + visibleOnly);
     System.out.println("both scenes (lifted): " + total);
@@ -219,8 +227,8 @@ class LiftedSceneAgreementTest {
         "  oracle quantitative: %.1f%% in [0.8x,1.25x], %.1f%% in [0.5x,2x]%n",
         100 * oracle.tightShare(), 100 * oracle.looseShare());
 
-    assertTrue(total.qualitativeBeyondMargin >= 50, total.toString());
-    assertTrue(total.quantitative >= 30, total.toString());
+    assertTrue(total.qualitative().beyondMargin >= 50, total.toString());
+    assertTrue(total.quantitative().scored >= 30, total.toString());
     // the qualitative bar (95%), strictly (tie answers on decisive pairs count as misses);
     // the qualitative bar (95%), strictly (tie answers on decisive pairs count as misses);
     // floors just under the measured 98.7% (228/231)
@@ -246,7 +254,7 @@ class LiftedSceneAgreementTest {
         total.tightShare() >= oracle.tightShare() - 0.02,
         "lifted " + total + " vs oracle " + oracle);
     assertTrue(total.looseShare() >= 0.91, total.toString());
-    assertTrue(total.directionWithin1h >= 0.8 * total.direction, total.toString());
+    assertTrue(total.directionWithin1h() >= 0.8 * total.direction(), total.toString());
 
     // the demo's settings (defaults) ask every type of the catalog on these two scenes
     Set<String> all = new TreeSet<>();

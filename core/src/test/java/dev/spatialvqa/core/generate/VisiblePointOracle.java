@@ -1,5 +1,6 @@
 package dev.spatialvqa.core.generate;
 
+import dev.spatialvqa.core.evaluate.GroundTruth;
 import dev.spatialvqa.schemas.SceneObject;
 import dev.spatialvqa.schemas.SceneRecord;
 import java.awt.image.Raster;
@@ -23,10 +24,11 @@ final class VisiblePointOracle {
   private VisiblePointOracle() {}
 
   static SceneRecord scene(GroundTruth gt) throws IOException {
-    Raster depth = read("/sunrgbd-dev/" + gt.sceneId + "/depth_mm.png");
-    Raster inst = read("/sunrgbd-dev/" + gt.sceneId + "/instances.png");
-    double[] r = gt.rCvToUpright;
-    double fx = gt.k[0], fy = gt.k[4], cx = gt.k[2], cy = gt.k[5];
+    Raster depth = read("/sunrgbd-dev/" + gt.sceneId() + "/depth_mm.png");
+    Raster inst = read("/sunrgbd-dev/" + gt.sceneId() + "/instances.png");
+    double[] r = gt.rCvToUpright();
+    double[] k = gt.k();
+    double fx = k[0], fy = k[4], cx = k[2], cy = k[5];
     SceneRecord gtScene = gt.sceneRecord();
     List<SceneObject> objs = new ArrayList<>();
     for (SceneObject o : gtScene.getObjects()) {
@@ -54,7 +56,7 @@ final class VisiblePointOracle {
       }
       double[] c = {(lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2, (lo[2] + hi[2]) / 2};
       List<Double> e = List.of(hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2]);
-      List<Double> center = List.of(c[0], c[1], c[2] + gt.cameraHeight);
+      List<Double> center = List.of(c[0], c[1], c[2] + gt.cameraHeight());
       // camera coordinates: R^T c
       List<Double> cam =
           List.of(

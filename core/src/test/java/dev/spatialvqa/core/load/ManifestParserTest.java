@@ -37,6 +37,19 @@ class ManifestParserTest {
     assertTrue(e.objects().isEmpty());
   }
 
+  @Test
+  void groundTruthIsAKnownFieldTheEngineIgnores() throws Exception {
+    String base = "{\"scene_id\":\"s\",\"image\":\"x.jpg\",";
+    ManifestEntry e = ManifestParser.parse(base + "\"ground_truth\":\"s/ground_truth.json\"}");
+    assertEquals(ManifestParser.parse(base.replaceAll(",$", "}")), e);
+    InputException near =
+        assertThrows(
+            InputException.class,
+            () -> ManifestParser.parse(base + "\"groundtruth\":\"s/ground_truth.json\"}"));
+    assertEquals("unknown_field", near.reason());
+    assertTrue(near.getMessage().contains("ground_truth"), near.getMessage());
+  }
+
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',

@@ -28,6 +28,7 @@ public final class Main {
         List.<Command>of(
             new DemoCommand(),
             new RunCommand(),
+            new EvaluateCommand(),
             new InspectCommand(),
             new TemplatesCommand(),
             new ExportCommand())) {

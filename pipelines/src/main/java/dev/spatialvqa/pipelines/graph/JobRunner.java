@@ -30,7 +30,8 @@ public final class JobRunner {
           "accounting",
           "reserve",
           "summary.json",
-          "mixture.json");
+          "mixture.json",
+          "evaluation.json");
 
   private JobRunner() {}
 

@@ -51,10 +51,7 @@ final class DemoCommand implements Command {
     List<String> beamArgs = new ArrayList<>(Args.without(args, "output", "input", "overwrite"));
     beamArgs.add("--input=manifest:" + manifest);
     beamArgs.add("--output=" + Path.of(output).toAbsolutePath().normalize());
-    if (Args.value(args, "runner") == null) {
-      beamArgs.add("--runner=DirectRunner");
-    }
-    SpatialVqaOptions o = JobRunner.options(beamArgs);
+    SpatialVqaOptions o = JobRunner.options(JobRunner.withLocalRunnerDefaults(beamArgs));
     out.println("demo: " + manifest + " -> " + o.getOutput());
     return RunCommand.runAndReport(o, true, out, err);
   }

@@ -99,7 +99,7 @@ final class EvaluateCommand implements Command {
     SpatialVqaOptions o;
     InputSpec in;
     try {
-      o = JobRunner.options(Args.without(args, "overwrite"));
+      o = JobRunner.options(JobRunner.withLocalRunnerDefaults(Args.without(args, "overwrite")));
       if (o.getInput() == null || o.getOutput() == null) {
         throw new IllegalArgumentException("--input=manifest:PATH and --output=DIR are required");
       }
@@ -127,7 +127,7 @@ final class EvaluateCommand implements Command {
             + " with ground truth; running the engine");
     RunLedger ledger;
     try {
-      ledger = JobRunner.run(o, overwrite, out);
+      ledger = JobRunner.run(o, overwrite, out, err);
     } catch (IllegalArgumentException e) {
       err.println("spatialvqa evaluate: " + e.getMessage());
       return 2;

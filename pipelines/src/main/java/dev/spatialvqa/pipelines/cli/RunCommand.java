@@ -70,7 +70,9 @@ final class RunCommand implements Command {
           --mixWindowSeconds=N (default 60)  --mixAllowedLatenessSeconds=N (default 0)
           --maxDeferredQa=N   surplus QA that may wait for later windows (default 50000)
 
-        Runners: --runner=DirectRunner (default) | FlinkRunner [--flinkMaster=[local]|host:port]
+        Runners: --runner=FlinkRunner (default, with --flinkMaster=[local]: the embedded Flink
+                 mini-cluster) [--flinkMaster=host:port] | DirectRunner (Beam's test runner;
+                 its per-bundle enforcement is off unless --enforceImmutability=true)
                  | DataflowRunner --project=.. --region=.. --tempLocation=gs://..
         """;
   }
@@ -80,7 +82,7 @@ final class RunCommand implements Command {
     boolean overwrite = Args.flag(args, "overwrite");
     SpatialVqaOptions o;
     try {
-      o = JobRunner.options(Args.without(args, "overwrite"));
+      o = JobRunner.options(JobRunner.withLocalRunnerDefaults(Args.without(args, "overwrite")));
     } catch (IllegalArgumentException e) {
       err.println("spatialvqa run: " + e.getMessage());
       return 2;
@@ -92,7 +94,7 @@ final class RunCommand implements Command {
       throws Exception {
     RunLedger ledger;
     try {
-      ledger = JobRunner.run(o, overwrite, out);
+      ledger = JobRunner.run(o, overwrite, out, err);
     } catch (IllegalArgumentException e) {
       err.println("spatialvqa: " + e.getMessage());
       return 2;

@@ -35,6 +35,41 @@ public final class JobRunner {
 
   private JobRunner() {}
 
+  /**
+   * The command line's runner defaults ({@code run}, {@code demo}, {@code evaluate}): without
+   * {@code --runner}, the embedded Flink mini-cluster ({@code --runner=FlinkRunner
+   * --flinkMaster=[local]}), whose cost per scene is the work itself; with {@code
+   * --runner=DirectRunner}, its per-bundle immutability and encodability checks are off unless
+   * asked for (they re-traverse the pipeline for every bundle: a test aid, not a way to run data).
+   * See README, "Runners".
+   */
+  public static List<String> withLocalRunnerDefaults(List<String> args) {
+    List<String> out = new java.util.ArrayList<>(args);
+    String runner = null;
+    for (String a : args) {
+      if (a.startsWith("--runner=")) {
+        runner = a.substring("--runner=".length());
+      }
+    }
+    if (runner == null) {
+      out.add("--runner=FlinkRunner");
+      runner = "FlinkRunner";
+    }
+    if (runner.equals("FlinkRunner")
+        && args.stream().noneMatch(a -> a.startsWith("--flinkMaster="))) {
+      out.add("--flinkMaster=[local]");
+    }
+    if (runner.equals("DirectRunner")) {
+      if (args.stream().noneMatch(a -> a.startsWith("--enforceImmutability"))) {
+        out.add("--enforceImmutability=false");
+      }
+      if (args.stream().noneMatch(a -> a.startsWith("--enforceEncodability"))) {
+        out.add("--enforceEncodability=false");
+      }
+    }
+    return out;
+  }
+
   /** Parses Beam-style arguments into the job's options (validated). */
   public static SpatialVqaOptions options(List<String> args) {
     PipelineOptionsFactory.register(SpatialVqaOptions.class);
@@ -50,6 +85,16 @@ public final class JobRunner {
    */
   public static RunLedger run(SpatialVqaOptions o, boolean overwrite, PrintStream out)
       throws IOException {
+    return run(o, overwrite, out, null);
+  }
+
+  /**
+   * As {@link #run(SpatialVqaOptions, boolean, PrintStream)}, printing progress of a bounded local
+   * run to {@code progress} (null: none).
+   */
+  public static RunLedger run(
+      SpatialVqaOptions o, boolean overwrite, PrintStream out, PrintStream progress)
+      throws IOException {
     DjlOffline.enforce();
     InputSpec in = InputSpec.parse(o.getInput());
     // everything that can be checked is checked before any earlier result is touched
@@ -58,7 +103,21 @@ public final class JobRunner {
     requireInputFiles(in);
     prepareOutput(o.getOutput(), overwrite);
     boolean bounded = SpatialVqaPipeline.isBounded(o);
-    PipelineResult result = p.run();
+    PipelineResult result;
+    if (bounded && progress != null && isLocal(o)) {
+      try (ProgressReporter r =
+          ProgressReporter.start(progress, java.time.Duration.ofSeconds(10))) {
+        result = p.run();
+        result.waitUntilFinish();
+      }
+    } else {
+      if (bounded && progress != null) {
+        progress.println(
+            "progress: the runner reports it (Beam metrics in namespace 'spatialvqa': inputs,"
+                + " out.*, filtered.*, dead.*)");
+      }
+      result = p.run();
+    }
     if (!bounded) {
       out.println(
           "streaming run started; ledger counts are Beam metrics in namespace 'spatialvqa'");
@@ -75,6 +134,29 @@ public final class JobRunner {
       MixStage.writeMixture(o); // an ingest-only run has no QA and hence no mixture to account
     }
     return ledger;
+  }
+
+  /** Whether the job runs in this JVM (the DirectRunner or the embedded Flink mini-cluster). */
+  static boolean isLocal(SpatialVqaOptions o) {
+    String runner = o.getRunner().getSimpleName();
+    if (runner.equals("DirectRunner")) {
+      return true;
+    }
+    if (runner.equals("FlinkRunner")) {
+      // the Flink runner is on the distribution's class path, not this module's: read the
+      // option through its interface by name
+      try {
+        @SuppressWarnings("unchecked")
+        Class<? extends org.apache.beam.sdk.options.PipelineOptions> flink =
+            (Class<? extends org.apache.beam.sdk.options.PipelineOptions>)
+                Class.forName("org.apache.beam.runners.flink.FlinkPipelineOptions");
+        Object master = flink.getMethod("getFlinkMaster").invoke(o.as(flink));
+        return master == null || master.equals("[local]") || master.equals("[auto]");
+      } catch (ReflectiveOperationException e) {
+        return false;
+      }
+    }
+    return false;
   }
 
   /** Marks a folder as this engine's output: only such folders are ever cleared. */

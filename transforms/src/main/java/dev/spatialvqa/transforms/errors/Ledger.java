@@ -34,19 +34,19 @@ public final class Ledger {
   private Ledger() {}
 
   public static Counter inputs() {
-    return Metrics.counter(NAMESPACE, INPUTS);
+    return counter(INPUTS);
   }
 
   public static Counter output(String name) {
-    return Metrics.counter(NAMESPACE, OUT + name);
+    return counter(OUT + name);
   }
 
   public static Counter filtered(String reason) {
-    return Metrics.counter(NAMESPACE, FILTERED + reason);
+    return counter(FILTERED + reason);
   }
 
   public static Counter dead(String reason) {
-    return Metrics.counter(NAMESPACE, DEAD + reason);
+    return counter(DEAD + reason);
   }
 
   public static Counter qaType(String type) {
@@ -60,8 +60,12 @@ public final class Ledger {
   /** The ledger's counters as the pure code's {@link Counts} (informational counters only). */
   public static final Counts COUNTS = (name, n) -> counter(name).inc(n);
 
-  /** Any other informational counter in the ledger's namespace. */
+  /**
+   * A counter in the ledger's namespace; the balance counters (inputs, out, filtered, dead) are
+   * also mirrored for progress ({@link LocalProgress}).
+   */
   public static Counter counter(String name) {
-    return Metrics.counter(NAMESPACE, name);
+    Counter c = Metrics.counter(NAMESPACE, name);
+    return LocalProgress.isBalanceCounter(name) ? LocalProgress.mirrored(c, name) : c;
   }
 }

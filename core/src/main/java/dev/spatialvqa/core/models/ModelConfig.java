@@ -51,8 +51,19 @@ public record ModelConfig(
     String cacheDir,
     SceneFilterSettings sceneFilter,
     DetectorSettings detector,
-    RegionsSettings regions)
+    RegionsSettings regions,
+    DepthSettings depth)
     implements Serializable {
+
+  /** A config without depth settings (no depth model, or one built in code). */
+  public ModelConfig(
+      Map<ModelRole, ModelSpec> models,
+      String cacheDir,
+      SceneFilterSettings sceneFilter,
+      DetectorSettings detector,
+      RegionsSettings regions) {
+    this(models, cacheDir, sceneFilter, detector, regions, null);
+  }
 
   public ModelConfig {
     EnumMap<ModelRole, ModelSpec> m = new EnumMap<>(ModelRole.class);
@@ -97,19 +108,25 @@ public record ModelConfig(
     }
     try {
       Map<ModelRole, ModelSpec> models = new EnumMap<>(ModelRole.class);
+      DepthSettings depth = null;
       JsonNode ms = root.path("models");
       for (Iterator<Map.Entry<String, JsonNode>> it = ms.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         ModelRole role = ModelRole.fromKey(e.getKey());
         JsonNode n = e.getValue();
-        FileRef file = new FileRef(text(n, "uri", e.getKey()), text(n, "sha256", e.getKey()));
+        FileRef file =
+            new FileRef(
+                relativeTo(origin, text(n, "uri", e.getKey())), text(n, "sha256", e.getKey()));
         FileRef tok = null;
         if (n.has("tokenizer")) {
           JsonNode t = n.get("tokenizer");
           tok =
               new FileRef(
-                  text(t, "uri", e.getKey() + ".tokenizer"),
+                  relativeTo(origin, text(t, "uri", e.getKey() + ".tokenizer")),
                   text(t, "sha256", e.getKey() + ".tokenizer"));
+        }
+        if (role == ModelRole.DEPTH) {
+          depth = DepthSettings.parse(n);
         }
         String name = n.path("name").asText(e.getKey());
         models.put(role, new ModelSpec(name, role, file, tok));
@@ -153,10 +170,38 @@ public record ModelConfig(
                 r.path("max_objects").asInt(rs.maxObjects()),
                 r.path("nms_iou").asDouble(rs.nmsIou()));
       }
-      return new ModelConfig(models, cache, sf, ds, rs);
+      return new ModelConfig(models, cache, sf, ds, rs, depth);
     } catch (IllegalArgumentException e) {
       throw new ModelException("model config " + origin + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A model file's uri as written, or, when it is a bare relative path ({@code "depth.onnx"},
+   * {@code "models/depth.onnx"}), resolved against the folder of the config file named by {@code
+   * origin} (a local path, {@code file:} URI, or a remote URI such as {@code
+   * gs://b/cfg/models.json}, whose folder {@code gs://b/cfg/} is then prefixed).
+   */
+  static String relativeTo(String origin, String uri) {
+    if (uri.startsWith("file:") || uri.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
+      return uri;
+    }
+    Path p;
+    try {
+      p = Path.of(uri);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new IllegalArgumentException("model uri '" + uri + "' is not a valid path");
+    }
+    if (p.isAbsolute() || origin == null) {
+      return uri;
+    }
+    if (origin.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
+      int slash = origin.lastIndexOf('/');
+      return origin.substring(0, slash + 1) + uri.replace('\\', '/');
+    }
+    Path cfg = origin.startsWith("file:") ? Path.of(java.net.URI.create(origin)) : Path.of(origin);
+    Path dir = cfg.toAbsolutePath().getParent();
+    return (dir == null ? p.toAbsolutePath() : dir.resolve(p)).normalize().toString();
   }
 
   private static String text(JsonNode n, String field, String where) {
@@ -372,6 +417,54 @@ public record ModelConfig(
 
     public RegionsSettings withKind(RegionsKind k) {
       return new RegionsSettings(k, task, maxNewTokens, noRepeatNgramSize, maxObjects, nmsIou);
+    }
+  }
+
+  /**
+   * What the depth model outputs. Only metric depth can give metric answers, and no signature tells
+   * metric from relative (Depth Anything V2's relative and metric exports both map {@code
+   * pixel_values} to {@code predicted_depth}), so the config must say {@code "depth_kind":
+   * "metric"} with the model's {@code max_depth} in metres (20 for the Metric-Indoor models, 80 for
+   * Metric-Outdoor): predictions above it, or ordered like inverse depth, stop the run ({@link
+   * dev.spatialvqa.core.perceive.DepthPlausibility}).
+   */
+  public record DepthSettings(double maxDepthM) implements Serializable {
+    static final String ADVICE =
+        "spatialvqa needs metric depth in metres: use a Depth Anything V2 Metric export"
+            + " (depth-anything/Depth-Anything-V2-Metric-Indoor-Small-hf, max_depth 20, or"
+            + " -Metric-Outdoor-, max_depth 80; see the README) and declare it with"
+            + " \"depth_kind\": \"metric\", \"max_depth\": 20 in the depth entry."
+            + " onnx-community/depth-anything-v2-small (and -base, -large) is the relative model:"
+            + " it outputs inverse relative depth, which would be stored as metres with near and far"
+            + " swapped";
+
+    public DepthSettings {
+      if (!(maxDepthM > 0 && maxDepthM <= 1000)) {
+        throw new IllegalArgumentException(
+            "models.depth.max_depth must be in (0, 1000] metres, got " + maxDepthM);
+      }
+    }
+
+    static DepthSettings parse(JsonNode n) {
+      JsonNode kind = n.get("depth_kind");
+      if (kind == null || !kind.isTextual()) {
+        throw new IllegalArgumentException(
+            "models.depth.depth_kind must be set to \"metric\" (with max_depth): " + ADVICE);
+      }
+      if (!kind.asText().equals("metric")) {
+        throw new IllegalArgumentException(
+            "models.depth.depth_kind is '"
+                + kind.asText()
+                + "'; only \"metric\" is supported: "
+                + ADVICE);
+      }
+      JsonNode max = n.get("max_depth");
+      if (max == null || !max.isNumber()) {
+        throw new IllegalArgumentException(
+            "models.depth.max_depth must be a number (metres; 20 for the Metric-Indoor models, 80"
+                + " for Metric-Outdoor)");
+      }
+      return new DepthSettings(max.asDouble());
     }
   }
 }

@@ -30,7 +30,8 @@ public final class Main {
             new RunCommand(),
             new InspectCommand(),
             new TemplatesCommand(),
-            new ExportCommand())) {
+            new ExportCommand(),
+            new ModelsCommand())) {
       m.put(c.name(), c);
     }
     for (Command c : ServiceLoader.load(Command.class)) {

@@ -203,7 +203,11 @@ public final class ModelCheck {
                   + " and are refused at run time by the plausibility check");
         }
         TensorSpec px = in.get("pixel_values");
-        if (px.shape()[2] < 0 && probeDepth) {
+        long[] declared = outs.get("predicted_depth").shape();
+        boolean fixedOut = declared[1] >= 0 && declared[2] >= 0;
+        if (px.shape()[2] < 0 && fixedOut) {
+          warnings.add(fixedOutput(declared[2], declared[1]));
+        } else if (px.shape()[2] < 0 && probeDepth) {
           long[] o;
           try {
             o = probeDepth(file, px);
@@ -216,13 +220,12 @@ public final class ModelCheck {
           }
           if (o != null && (o[o.length - 2] != 518 || o[o.length - 1] != 518)) {
             warnings.add(
-                "for a 518x518 input this export returned depth of "
+                "for a 518x518 input it returned "
                     + o[o.length - 1]
                     + "x"
                     + o[o.length - 2]
-                    + ": its output size was fixed at export time (a legacy-tracer export). Depth"
-                    + " is resized from that size back to each image, which keeps the field of view"
-                    + " but limits resolution; re-export with dynamic output axes (README)");
+                    + " depth: "
+                    + fixedOutput(o[o.length - 1], o[o.length - 2]));
           }
         }
       }
@@ -284,6 +287,20 @@ public final class ModelCheck {
       }
       default -> {}
     }
+  }
+
+  private static String fixedOutput(long w, long h) {
+    return "the depth output size is fixed at "
+        + w
+        + "x"
+        + h
+        + " whatever the input (a legacy-tracer export fixes it at the export's input size). Each"
+        + " image still gets its keep-aspect input and the depth is resized from "
+        + w
+        + "x"
+        + h
+        + " back to it (same field of view, resolution limited); re-export with the README's"
+        + " snippet for depth at the input's resolution";
   }
 
   /** Output shape of predicted_depth for one 518x518 zero image. */

@@ -195,7 +195,7 @@ public record ModelConfig(
     if (p.isAbsolute() || origin == null) {
       return uri;
     }
-    if (origin.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
+    if (!origin.startsWith("file:") && origin.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
       int slash = origin.lastIndexOf('/');
       return origin.substring(0, slash + 1) + uri.replace('\\', '/');
     }

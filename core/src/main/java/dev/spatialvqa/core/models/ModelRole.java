@@ -40,7 +40,9 @@ public enum ModelRole {
       false,
       new ModelContract(
           List.of(of("pixel_values", "float32", -1, 3, 518, 518)),
-          List.of(of("predicted_depth", "float32", -1, 518, 518)),
+          // any output size: depth is resized back to each image (a legacy-tracer export fixes it
+          // at the export's size whatever the input, e.g. 518x686)
+          List.of(of("predicted_depth", "float32", -1, -1, -1)),
           List.of(of("focal_length_px", "float32", -1)),
           List.of(new ModelContract.AxisGroup("pixel_values", List.of(2, 3), "height and width")))),
   /** OWLv2 (google/owlv2-base-patch16-ensemble) open-vocabulary detector, with tokenizer.json. */

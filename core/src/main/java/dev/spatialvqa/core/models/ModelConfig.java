@@ -26,7 +26,8 @@ import java.util.Optional;
  *     "clip_vision": {"name": "clip-vit-b32-vision", "uri": "gs://b/clip/vision_model.onnx", "sha256": "..."},
  *     "clip_text":   {"name": "clip-vit-b32-text", "uri": "...", "sha256": "...",
  *                     "tokenizer": {"uri": ".../tokenizer.json", "sha256": "..."}},
- *     "depth":       {"name": "depth-anything-v2-metric-indoor-small", "uri": "...", "sha256": "..."},
+ *     "depth":       {"name": "depth-anything-v2-metric-indoor-small", "uri": "depth.onnx", "sha256": "...",
+ *                     "depth_kind": "metric", "max_depth": 20},   // a bare relative uri: next to this file
  *     "detector":    {"name": "owlv2-base-patch16-ensemble", "uri": "...", "sha256": "...",
  *                     "tokenizer": {"uri": "...", "sha256": "..."}},
  *     "sam_encoder": {"name": "mobile-sam-encoder", "uri": "...", "sha256": "..."},

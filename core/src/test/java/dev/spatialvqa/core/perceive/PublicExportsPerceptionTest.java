@@ -183,6 +183,47 @@ class PublicExportsPerceptionTest {
         DepthPlausibility.bottomOverTop(map(4, 8, y -> y < 4 ? 0 : 5).metres(), 4, 8));
   }
 
+  private static byte[] rampPng(int w, int h) throws Exception {
+    java.awt.image.BufferedImage img =
+        new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        img.setRGB(x, y, (40 + 200 * y / (h - 1)) << 16);
+      }
+    }
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(img, "png", out);
+    return out.toByteArray();
+  }
+
+  @Test
+  void depthOrderedLikeInverseDepthStopsTheRunInsteadOfDeadLettering() throws Exception {
+    // the stand-in depth model outputs red / 255 metres: images whose red rises towards the
+    // bottom get depth that grows towards the bottom of the frame, the order of inverse depth
+    ModelConfig cfg = PerceptionTestModels.config(dir, false);
+    List<dev.spatialvqa.schemas.FetchedImage> batch = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      byte[] png = rampPng(32 + i, 24);
+      batch.add(
+          dev.spatialvqa.schemas.FetchedImage.newBuilder()
+              .setUrl("http://x/" + i + ".png")
+              .setContentHash(dev.spatialvqa.core.ids.ContentIds.sha256Hex(png))
+              .setFormat("png")
+              .setWidth(32 + i)
+              .setHeight(24)
+              .setBytes(java.nio.ByteBuffer.wrap(png))
+              .setEventTime(1000L)
+              .build());
+    }
+    try (Perceiver p =
+        Perceiver.open(
+            new Perceiver.Settings(cfg, ModelPool.Settings.cpu(), false, true, 60.0), List.of())) {
+      DepthPlausibility.NotMetricDepth e =
+          assertThrows(DepthPlausibility.NotMetricDepth.class, () -> p.process(batch));
+      assertTrue(e.getMessage().contains("inverse (relative) depth"), e.getMessage());
+    }
+  }
+
   @Test
   void owlv2WithAFixedBatchOfOneRunsOneImagePerCall() throws Exception {
     Path tok =

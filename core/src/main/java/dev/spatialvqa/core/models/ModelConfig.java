@@ -169,7 +169,8 @@ public record ModelConfig(
                 r.path("max_new_tokens").asInt(rs.maxNewTokens()),
                 r.path("no_repeat_ngram_size").asInt(rs.noRepeatNgramSize()),
                 r.path("max_objects").asInt(rs.maxObjects()),
-                r.path("nms_iou").asDouble(rs.nmsIou()));
+                r.path("nms_iou").asDouble(rs.nmsIou()),
+                r.path("num_beams").asInt(rs.numBeams()));
       }
       return new ModelConfig(models, cache, sf, ds, rs, depth);
     } catch (IllegalArgumentException e) {
@@ -370,10 +371,11 @@ public record ModelConfig(
 
   /**
    * The region proposer and, for Florence-2, its generation and post-processing: the task prompt
-   * ({@code <DENSE_REGION_CAPTION>} or {@code <OD>}), greedy decoding up to {@code max_new_tokens}
-   * with {@code no_repeat_ngram_size} (0 = off; HF's generation config uses 3), NMS among regions
-   * of the same caption at {@code nms_iou}, at most {@code max_objects} regions. The detector kind
-   * takes its settings from {@code detector}.
+   * ({@code <DENSE_REGION_CAPTION>} or {@code <OD>}), greedy decoding ({@code num_beams} 1; more is
+   * HF-style beam search without the KV cache) up to {@code max_new_tokens} with {@code
+   * no_repeat_ngram_size} (0 = off; HF's generation config uses 3), NMS among regions of the same
+   * caption at {@code nms_iou}, at most {@code max_objects} regions. The detector kind takes its
+   * settings from {@code detector}.
    */
   public record RegionsSettings(
       RegionsKind kind,
@@ -381,12 +383,31 @@ public record ModelConfig(
       int maxNewTokens,
       int noRepeatNgramSize,
       int maxObjects,
-      double nmsIou)
+      double nmsIou,
+      int numBeams)
       implements Serializable {
     public static final String DENSE_REGION_CAPTION = "<DENSE_REGION_CAPTION>";
     public static final String OD = "<OD>";
     static final List<String> FIELDS =
-        List.of("kind", "task", "max_new_tokens", "no_repeat_ngram_size", "max_objects", "nms_iou");
+        List.of(
+            "kind",
+            "task",
+            "max_new_tokens",
+            "no_repeat_ngram_size",
+            "max_objects",
+            "nms_iou",
+            "num_beams");
+
+    /** Greedy decoding (one beam). */
+    public RegionsSettings(
+        RegionsKind kind,
+        String task,
+        int maxNewTokens,
+        int noRepeatNgramSize,
+        int maxObjects,
+        double nmsIou) {
+      this(kind, task, maxNewTokens, noRepeatNgramSize, maxObjects, nmsIou, 1);
+    }
 
     public RegionsSettings {
       if (kind == null) {
@@ -410,6 +431,11 @@ public record ModelConfig(
       if (!(nmsIou > 0 && nmsIou <= 1)) {
         throw new IllegalArgumentException("regions.nms_iou must be in (0, 1], got " + nmsIou);
       }
+      if (numBeams < 1 || numBeams > 16) {
+        throw new IllegalArgumentException(
+            "regions.num_beams must be in [1, 16] (1 = greedy; HF's Florence-2 config uses 3), got "
+                + numBeams);
+      }
     }
 
     public static RegionsSettings defaults() {
@@ -417,7 +443,8 @@ public record ModelConfig(
     }
 
     public RegionsSettings withKind(RegionsKind k) {
-      return new RegionsSettings(k, task, maxNewTokens, noRepeatNgramSize, maxObjects, nmsIou);
+      return new RegionsSettings(
+          k, task, maxNewTokens, noRepeatNgramSize, maxObjects, nmsIou, numBeams);
     }
   }
 

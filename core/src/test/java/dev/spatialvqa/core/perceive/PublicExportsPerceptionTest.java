@@ -246,6 +246,41 @@ class PublicExportsPerceptionTest {
   }
 
   @Test
+  void aFourMaskOfficialDecoderGivesTheSingleMaskOutputNotTheBestIou() throws Exception {
+    // exported without --return-single-mask: masks [1,4,H,W]; output 0 (SAM's single-mask token)
+    // covers the image, outputs 1-3 are empty; output 2 has the best predicted IoU
+    Path dec =
+        OnnxGraph.create()
+            .input("image_embeddings", OnnxGraph.FLOAT, 1, 256, 64, 64)
+            .input("point_coords", OnnxGraph.FLOAT, 1, -1, 2)
+            .input("point_labels", OnnxGraph.FLOAT, 1, -1)
+            .input("mask_input", OnnxGraph.FLOAT, 1, 1, 256, 256)
+            .input("has_mask_input", OnnxGraph.FLOAT, 1)
+            .input("orig_im_size", OnnxGraph.FLOAT, 2)
+            .floats("m4", new float[] {1f, -1f, -1f, -1f}, 1, 4, 1, 1)
+            .longs("lead", new long[] {1, 4}, 2)
+            .floats("iou", new float[] {0.1f, 0.2f, 0.9f, 0.3f}, 1, 4)
+            .node("Cast", "orig_im_size", "hw", "to", (long) OnnxGraph.INT64)
+            .node("Concat", new String[] {"lead", "hw"}, new String[] {"shape"}, "axis", 0L)
+            .node("Expand", new String[] {"m4", "shape"}, new String[] {"masks"})
+            .node("Identity", "iou", "iou_predictions")
+            .output("masks", OnnxGraph.FLOAT, 1, 4, -1, -1)
+            .output("iou_predictions", OnnxGraph.FLOAT, 1, 4)
+            .write(dir.resolve("sam_decoder4.onnx"));
+    try (SamSegmenter s =
+        new SamSegmenter(
+            lease(ModelRole.SAM_ENCODER, RegionsAndMasksTest.samEncoderGraph(dir), null),
+            lease(ModelRole.SAM_DECODER, dec, null))) {
+      SamSegmenter.Mask m =
+          s.segment(PreprocessTest.solid(40, 30, 0), List.of(new Region(4, 4, 20, 20, "x", 1)))
+              .get(0);
+      assertEquals(4, m.outputs());
+      assertEquals(0.1, m.iou(), 1e-6);
+      assertEquals(40 * 30, dev.spatialvqa.core.lift.MaskBits.count(m.bits()));
+    }
+  }
+
+  @Test
   void publicExportStandInsLoadForPerception() throws Exception {
     // the HF SAM split: encoder + decoder leased and run on a box
     try (SamSegmenter s =

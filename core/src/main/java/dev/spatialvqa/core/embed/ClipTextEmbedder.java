@@ -22,7 +22,8 @@ import java.util.List;
  * CLIP's text tower (e.g. the {@code openai/clip-vit-base-patch32} ONNX export): texts are
  * tokenized with the export's {@code tokenizer.json} through DJL's HF tokenizers (truncated to
  * CLIP's 77-token context, padded to the batch's longest), fed as {@code input_ids} and {@code
- * attention_mask} int64 [N,L]; {@code text_embeds} float32 [N,512] comes back L2-normalised. Not
+ * attention_mask} int64 [N,L] ({@code input_ids} alone when the export takes no mask, as Xenova's
+ * {@code text_model.onnx}); {@code text_embeds} float32 [N,512] comes back L2-normalised. Not
  * thread-safe: one per DoFn instance; the loaded model is shared through the {@link ModelPool}.
  */
 public final class ClipTextEmbedder implements TextEmbedder {
@@ -57,7 +58,9 @@ public final class ClipTextEmbedder implements TextEmbedder {
               + e.getMessage(),
           e);
     }
-    this.predictor = lease.newPredictor(new Translator(tokenizer));
+    boolean mask =
+        lease.signature() == null || lease.signature().inputs().containsKey("attention_mask");
+    this.predictor = lease.newPredictor(new Translator(tokenizer, mask));
   }
 
   /**
@@ -121,9 +124,11 @@ public final class ClipTextEmbedder implements TextEmbedder {
 
   private static final class Translator implements NoBatchifyTranslator<List<String>, float[][]> {
     private final HuggingFaceTokenizer tokenizer;
+    private final boolean feedMask;
 
-    Translator(HuggingFaceTokenizer tokenizer) {
+    Translator(HuggingFaceTokenizer tokenizer, boolean feedMask) {
       this.tokenizer = tokenizer;
+      this.feedMask = feedMask;
     }
 
     @Override
@@ -145,6 +150,11 @@ public final class ClipTextEmbedder implements TextEmbedder {
       NDManager mgr = ctx.getNDManager();
       NDArray a = mgr.create(ids, new Shape(n, len));
       a.setName("input_ids");
+      if (!feedMask) {
+        // an input_ids-only export (Xenova's text_model.onnx): CLIP pools at the first
+        // end-of-text token under a causal mask, so the padding after it is never attended to
+        return new NDList(a);
+      }
       NDArray b = mgr.create(mask, new Shape(n, len));
       b.setName("attention_mask");
       return new NDList(a, b);

@@ -26,7 +26,8 @@ import java.util.Optional;
  *     "clip_vision": {"name": "clip-vit-b32-vision", "uri": "gs://b/clip/vision_model.onnx", "sha256": "..."},
  *     "clip_text":   {"name": "clip-vit-b32-text", "uri": "...", "sha256": "...",
  *                     "tokenizer": {"uri": ".../tokenizer.json", "sha256": "..."}},
- *     "depth":       {"name": "depth-anything-v2-metric-indoor-small", "uri": "...", "sha256": "..."},
+ *     "depth":       {"name": "depth-anything-v2-metric-indoor-small", "uri": "depth.onnx", "sha256": "...",
+ *                     "depth_kind": "metric", "max_depth": 20},   // a bare relative uri: next to this file
  *     "detector":    {"name": "owlv2-base-patch16-ensemble", "uri": "...", "sha256": "...",
  *                     "tokenizer": {"uri": "...", "sha256": "..."}},
  *     "sam_encoder": {"name": "mobile-sam-encoder", "uri": "...", "sha256": "..."},
@@ -51,8 +52,19 @@ public record ModelConfig(
     String cacheDir,
     SceneFilterSettings sceneFilter,
     DetectorSettings detector,
-    RegionsSettings regions)
+    RegionsSettings regions,
+    DepthSettings depth)
     implements Serializable {
+
+  /** A config without depth settings (no depth model, or one built in code). */
+  public ModelConfig(
+      Map<ModelRole, ModelSpec> models,
+      String cacheDir,
+      SceneFilterSettings sceneFilter,
+      DetectorSettings detector,
+      RegionsSettings regions) {
+    this(models, cacheDir, sceneFilter, detector, regions, null);
+  }
 
   public ModelConfig {
     EnumMap<ModelRole, ModelSpec> m = new EnumMap<>(ModelRole.class);
@@ -97,19 +109,25 @@ public record ModelConfig(
     }
     try {
       Map<ModelRole, ModelSpec> models = new EnumMap<>(ModelRole.class);
+      DepthSettings depth = null;
       JsonNode ms = root.path("models");
       for (Iterator<Map.Entry<String, JsonNode>> it = ms.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         ModelRole role = ModelRole.fromKey(e.getKey());
         JsonNode n = e.getValue();
-        FileRef file = new FileRef(text(n, "uri", e.getKey()), text(n, "sha256", e.getKey()));
+        FileRef file =
+            new FileRef(
+                relativeTo(origin, text(n, "uri", e.getKey())), text(n, "sha256", e.getKey()));
         FileRef tok = null;
         if (n.has("tokenizer")) {
           JsonNode t = n.get("tokenizer");
           tok =
               new FileRef(
-                  text(t, "uri", e.getKey() + ".tokenizer"),
+                  relativeTo(origin, text(t, "uri", e.getKey() + ".tokenizer")),
                   text(t, "sha256", e.getKey() + ".tokenizer"));
+        }
+        if (role == ModelRole.DEPTH) {
+          depth = DepthSettings.parse(n);
         }
         String name = n.path("name").asText(e.getKey());
         models.put(role, new ModelSpec(name, role, file, tok));
@@ -151,12 +169,41 @@ public record ModelConfig(
                 r.path("max_new_tokens").asInt(rs.maxNewTokens()),
                 r.path("no_repeat_ngram_size").asInt(rs.noRepeatNgramSize()),
                 r.path("max_objects").asInt(rs.maxObjects()),
-                r.path("nms_iou").asDouble(rs.nmsIou()));
+                r.path("nms_iou").asDouble(rs.nmsIou()),
+                r.path("num_beams").asInt(rs.numBeams()));
       }
-      return new ModelConfig(models, cache, sf, ds, rs);
+      return new ModelConfig(models, cache, sf, ds, rs, depth);
     } catch (IllegalArgumentException e) {
       throw new ModelException("model config " + origin + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A model file's uri as written, or, when it is a bare relative path ({@code "depth.onnx"},
+   * {@code "models/depth.onnx"}), resolved against the folder of the config file named by {@code
+   * origin} (a local path, {@code file:} URI, or a remote URI such as {@code
+   * gs://b/cfg/models.json}, whose folder {@code gs://b/cfg/} is then prefixed).
+   */
+  static String relativeTo(String origin, String uri) {
+    if (uri.startsWith("file:") || uri.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
+      return uri;
+    }
+    Path p;
+    try {
+      p = Path.of(uri);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new IllegalArgumentException("model uri '" + uri + "' is not a valid path");
+    }
+    if (p.isAbsolute() || origin == null) {
+      return uri;
+    }
+    if (!origin.startsWith("file:") && origin.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
+      int slash = origin.lastIndexOf('/');
+      return origin.substring(0, slash + 1) + uri.replace('\\', '/');
+    }
+    Path cfg = origin.startsWith("file:") ? Path.of(java.net.URI.create(origin)) : Path.of(origin);
+    Path dir = cfg.toAbsolutePath().getParent();
+    return (dir == null ? p.toAbsolutePath() : dir.resolve(p)).normalize().toString();
   }
 
   private static String text(JsonNode n, String field, String where) {
@@ -324,10 +371,11 @@ public record ModelConfig(
 
   /**
    * The region proposer and, for Florence-2, its generation and post-processing: the task prompt
-   * ({@code <DENSE_REGION_CAPTION>} or {@code <OD>}), greedy decoding up to {@code max_new_tokens}
-   * with {@code no_repeat_ngram_size} (0 = off; HF's generation config uses 3), NMS among regions
-   * of the same caption at {@code nms_iou}, at most {@code max_objects} regions. The detector kind
-   * takes its settings from {@code detector}.
+   * ({@code <DENSE_REGION_CAPTION>} or {@code <OD>}), greedy decoding ({@code num_beams} 1; more is
+   * HF-style beam search without the KV cache) up to {@code max_new_tokens} with {@code
+   * no_repeat_ngram_size} (0 = off; HF's generation config uses 3), NMS among regions of the same
+   * caption at {@code nms_iou}, at most {@code max_objects} regions. The detector kind takes its
+   * settings from {@code detector}.
    */
   public record RegionsSettings(
       RegionsKind kind,
@@ -335,12 +383,31 @@ public record ModelConfig(
       int maxNewTokens,
       int noRepeatNgramSize,
       int maxObjects,
-      double nmsIou)
+      double nmsIou,
+      int numBeams)
       implements Serializable {
     public static final String DENSE_REGION_CAPTION = "<DENSE_REGION_CAPTION>";
     public static final String OD = "<OD>";
     static final List<String> FIELDS =
-        List.of("kind", "task", "max_new_tokens", "no_repeat_ngram_size", "max_objects", "nms_iou");
+        List.of(
+            "kind",
+            "task",
+            "max_new_tokens",
+            "no_repeat_ngram_size",
+            "max_objects",
+            "nms_iou",
+            "num_beams");
+
+    /** Greedy decoding (one beam). */
+    public RegionsSettings(
+        RegionsKind kind,
+        String task,
+        int maxNewTokens,
+        int noRepeatNgramSize,
+        int maxObjects,
+        double nmsIou) {
+      this(kind, task, maxNewTokens, noRepeatNgramSize, maxObjects, nmsIou, 1);
+    }
 
     public RegionsSettings {
       if (kind == null) {
@@ -364,6 +431,11 @@ public record ModelConfig(
       if (!(nmsIou > 0 && nmsIou <= 1)) {
         throw new IllegalArgumentException("regions.nms_iou must be in (0, 1], got " + nmsIou);
       }
+      if (numBeams < 1 || numBeams > 16) {
+        throw new IllegalArgumentException(
+            "regions.num_beams must be in [1, 16] (1 = greedy; HF's Florence-2 config uses 3), got "
+                + numBeams);
+      }
     }
 
     public static RegionsSettings defaults() {
@@ -371,7 +443,56 @@ public record ModelConfig(
     }
 
     public RegionsSettings withKind(RegionsKind k) {
-      return new RegionsSettings(k, task, maxNewTokens, noRepeatNgramSize, maxObjects, nmsIou);
+      return new RegionsSettings(
+          k, task, maxNewTokens, noRepeatNgramSize, maxObjects, nmsIou, numBeams);
+    }
+  }
+
+  /**
+   * What the depth model outputs. Only metric depth can give metric answers, and no signature tells
+   * metric from relative (Depth Anything V2's relative and metric exports both map {@code
+   * pixel_values} to {@code predicted_depth}), so the config must say {@code "depth_kind":
+   * "metric"} with the model's {@code max_depth} in metres (20 for the Metric-Indoor models, 80 for
+   * Metric-Outdoor): predictions above it, or ordered like inverse depth, stop the run ({@link
+   * dev.spatialvqa.core.perceive.DepthPlausibility}).
+   */
+  public record DepthSettings(double maxDepthM) implements Serializable {
+    static final String ADVICE =
+        "spatialvqa needs metric depth in metres: use a Depth Anything V2 Metric export"
+            + " (depth-anything/Depth-Anything-V2-Metric-Indoor-Small-hf, max_depth 20, or"
+            + " -Metric-Outdoor-, max_depth 80; see the README) and declare it with"
+            + " \"depth_kind\": \"metric\", \"max_depth\": 20 in the depth entry."
+            + " onnx-community/depth-anything-v2-small (and -base, -large) is the relative model:"
+            + " it outputs inverse relative depth, which would be stored as metres with near and far"
+            + " swapped";
+
+    public DepthSettings {
+      if (!(maxDepthM > 0 && maxDepthM <= 1000)) {
+        throw new IllegalArgumentException(
+            "models.depth.max_depth must be in (0, 1000] metres, got " + maxDepthM);
+      }
+    }
+
+    static DepthSettings parse(JsonNode n) {
+      JsonNode kind = n.get("depth_kind");
+      if (kind == null || !kind.isTextual()) {
+        throw new IllegalArgumentException(
+            "models.depth.depth_kind must be set to \"metric\" (with max_depth): " + ADVICE);
+      }
+      if (!kind.asText().equals("metric")) {
+        throw new IllegalArgumentException(
+            "models.depth.depth_kind is '"
+                + kind.asText()
+                + "'; only \"metric\" is supported: "
+                + ADVICE);
+      }
+      JsonNode max = n.get("max_depth");
+      if (max == null || !max.isNumber()) {
+        throw new IllegalArgumentException(
+            "models.depth.max_depth must be a number (metres; 20 for the Metric-Indoor models, 80"
+                + " for Metric-Outdoor)");
+      }
+      return new DepthSettings(max.asDouble());
     }
   }
 }

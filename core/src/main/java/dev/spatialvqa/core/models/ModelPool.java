@@ -253,7 +253,8 @@ public final class ModelPool {
     // options cannot set
     OrtSession.SessionOptions opts = settings.sessionOptions();
     try {
-      model.load(file.getParent(), file.getFileName().toString(), Map.of("sessionOptions", opts));
+      Path abs = file.toAbsolutePath();
+      model.load(abs.getParent(), abs.getFileName().toString(), Map.of("sessionOptions", opts));
       sessionOptions.add(opts);
       return model;
     } catch (IOException | MalformedModelException | RuntimeException e) {

@@ -18,7 +18,12 @@ public enum ModelRole {
       ModelContract.of(
           List.of(of("pixel_values", "float32", -1, 3, 224, 224)),
           List.of(of("image_embeds", "float32", -1, 512)))),
-  /** openai/clip-vit-base-patch32 text tower with projection, with its tokenizer.json. */
+  /**
+   * openai/clip-vit-base-patch32 text tower with projection, with its tokenizer.json. Also accepted
+   * without {@code attention_mask} ({@link #CLIP_TEXT_IDS_ONLY}, e.g. {@code
+   * Xenova/clip-vit-base-patch32}'s {@code onnx/text_model.onnx}): CLIP pools at the first
+   * end-of-text token under a causal mask, so padding after it changes nothing.
+   */
   CLIP_TEXT(
       "clip_text",
       true,
@@ -35,7 +40,9 @@ public enum ModelRole {
       false,
       new ModelContract(
           List.of(of("pixel_values", "float32", -1, 3, 518, 518)),
-          List.of(of("predicted_depth", "float32", -1, 518, 518)),
+          // any output size: depth is resized back to each image (a legacy-tracer export fixes it
+          // at the export's size whatever the input, e.g. 518x686)
+          List.of(of("predicted_depth", "float32", -1, -1, -1)),
           List.of(of("focal_length_px", "float32", -1)),
           List.of(new ModelContract.AxisGroup("pixel_values", List.of(2, 3), "height and width")))),
   /** OWLv2 (google/owlv2-base-patch16-ensemble) open-vocabulary detector, with tokenizer.json. */
@@ -48,14 +55,23 @@ public enum ModelRole {
               of("pixel_values", "float32", -1, 3, 960, 960),
               of("attention_mask", "int64", -1, 16)),
           List.of(of("logits", "float32", -1, -1, -1), of("pred_boxes", "float32", -1, -1, 4)))),
-  /** SAM / MobileSAM image encoder: normalised, padded 1024x1024 image to embeddings. */
+  /**
+   * SAM / MobileSAM image encoder: normalised, padded 1024x1024 image to embeddings. Also accepted:
+   * the transformers.js / optimum {@code vision_encoder.onnx} ({@link #SAM_HF_ENCODER}: {@code
+   * pixel_values} to {@code image_embeddings} and {@code image_positional_embeddings}), paired with
+   * its {@code prompt_encoder_mask_decoder.onnx} as {@code sam_decoder}.
+   */
   SAM_ENCODER(
       "sam_encoder",
       false,
       ModelContract.of(
           List.of(of("image", "float32", 1, 3, 1024, 1024)),
           List.of(of("image_embeddings", "float32", 1, 256, 64, 64)))),
-  /** SAM / MobileSAM prompt decoder as exported by segment-anything's export_onnx_model.py. */
+  /**
+   * SAM / MobileSAM prompt decoder as exported by segment-anything's export_onnx_model.py (with or
+   * without {@code --return-single-mask}), or the transformers.js / optimum {@code
+   * prompt_encoder_mask_decoder.onnx} ({@link #SAM_HF_DECODER}).
+   */
   SAM_DECODER(
       "sam_decoder",
       false,
@@ -156,6 +172,54 @@ public enum ModelRole {
     return contract;
   }
 
+  /** {@code clip_text} without {@code attention_mask} (Xenova's {@code text_model.onnx}). */
+  public static final ModelContract CLIP_TEXT_IDS_ONLY =
+      ModelContract.of(
+          List.of(of("input_ids", "int64", -1, -1)),
+          List.of(of("text_embeds", "float32", -1, 512)));
+
+  /**
+   * {@code sam_encoder} as transformers.js / optimum export it ({@code vision_encoder.onnx}, e.g.
+   * Xenova/slimsam-77-uniform, Xenova/sam-vit-base): the image is preprocessed the same way (long
+   * side 1024, SAM mean/std, zero padding), the positional embeddings are passed on to the decoder.
+   */
+  public static final ModelContract SAM_HF_ENCODER =
+      ModelContract.of(
+          List.of(of("pixel_values", "float32", -1, 3, 1024, 1024)),
+          List.of(
+              of("image_embeddings", "float32", -1, 256, 64, 64),
+              of("image_positional_embeddings", "float32", -1, 256, 64, 64)));
+
+  /**
+   * {@code sam_decoder} as transformers.js / optimum export it ({@code
+   * prompt_encoder_mask_decoder.onnx}): points and labels per point batch, three masks (the
+   * multi-mask outputs; the single-mask output is not exported) at 256x256 and their IoU scores.
+   */
+  public static final ModelContract SAM_HF_DECODER =
+      ModelContract.of(
+          List.of(
+              of("image_embeddings", "float32", -1, 256, 64, 64),
+              of("image_positional_embeddings", "float32", -1, 256, 64, 64),
+              of("input_points", "float32", -1, -1, -1, 2),
+              of("input_labels", "int64", -1, -1, -1)),
+          List.of(
+              of("iou_scores", "float32", -1, -1, 3),
+              of("pred_masks", "float32", -1, -1, 3, 256, 256)));
+
+  /**
+   * The contracts a model for this role may meet, the role's own first: more than one where public
+   * exports differ ({@code clip_text} with or without {@code attention_mask}, SAM's official and
+   * transformers.js exports).
+   */
+  public List<ModelContract> accepted() {
+    return switch (this) {
+      case CLIP_TEXT -> List.of(contract, CLIP_TEXT_IDS_ONLY);
+      case SAM_ENCODER -> List.of(contract, SAM_HF_ENCODER);
+      case SAM_DECODER -> List.of(contract, SAM_HF_DECODER);
+      default -> contract == null ? List.of() : List.of(contract);
+    };
+  }
+
   /** The optional {@code encoder_hidden_states} input of {@link #FLORENCE2_DECODER_WITH_PAST}. */
   public static final TensorSpec ENCODER_HIDDEN_STATES =
       of("encoder_hidden_states", "float32", -1, -1, -1);
@@ -170,7 +234,21 @@ public enum ModelRole {
       java.util.Map<String, TensorSpec> inputs,
       java.util.Map<String, TensorSpec> outputs) {
     if (this != FLORENCE2_DECODER_WITH_PAST) {
-      return contract.differences(inputs, outputs);
+      if (contract != this.contract || accepted().size() < 2) {
+        return contract.differences(inputs, outputs);
+      }
+      // several public signatures: fits when one fits, else the closest one's differences
+      List<String> best = null;
+      for (ModelContract c : accepted()) {
+        List<String> d = c.differences(inputs, outputs);
+        if (d.isEmpty()) {
+          return d;
+        }
+        if (best == null || d.size() < best.size()) {
+          best = d;
+        }
+      }
+      return best;
     }
     java.util.Map<String, TensorSpec> plain = new java.util.LinkedHashMap<>(inputs);
     plain.keySet().removeIf(KvCacheLayout::isPastInput);
@@ -191,6 +269,34 @@ public enum ModelRole {
    * {@code florence2_decoder_with_past}), or null.
    */
   public String advice(java.util.Map<String, TensorSpec> actualInputs) {
+    return advice(actualInputs, java.util.Map.of());
+  }
+
+  /** As {@link #advice(java.util.Map)}, also recognising exports by their outputs. */
+  public String advice(
+      java.util.Map<String, TensorSpec> actualInputs,
+      java.util.Map<String, TensorSpec> actualOutputs) {
+    if ((this == CLIP_TEXT || this == CLIP_VISION)
+        && actualInputs.containsKey("pixel_values")
+        && actualInputs.containsKey("input_ids")) {
+      return "this is a one-graph CLIP export with both towers (optimum's `clip` export, model.onnx:"
+          + " logits_per_image, text_embeds, image_embeds), which is not supported; use one file per"
+          + " tower: Xenova/clip-vit-base-patch32 onnx/vision_model.onnx as clip_vision and"
+          + " onnx/text_model.onnx as clip_text (with the repository's tokenizer.json), or the"
+          + " README's per-tower export";
+    }
+    if (this == SAM_ENCODER && actualInputs.containsKey("image_embeddings")) {
+      return "this is a SAM decoder; it belongs in the sam_decoder role";
+    }
+    if (this == SAM_DECODER
+        && actualInputs.size() == 1
+        && (actualInputs.containsKey("image") || actualInputs.containsKey("pixel_values"))) {
+      return "this is a SAM image encoder; it belongs in the sam_encoder role";
+    }
+    if (this == SAM_DECODER && actualInputs.containsKey("input_boxes")) {
+      return "this prompt decoder takes input_boxes; spatialvqa feeds the transformers.js export's"
+          + " input_points/input_labels only (prompt_encoder_mask_decoder.onnx without input_boxes)";
+    }
     boolean merged = actualInputs.containsKey("use_cache_branch");
     boolean past = actualInputs.keySet().stream().anyMatch(KvCacheLayout::isPastInput);
     String mergedAdvice =

@@ -48,7 +48,7 @@ public final class SignatureReader {
     Signature sig = read(onnx);
     List<String> diffs = spec.role().differences(spec.contract(), sig.inputs(), sig.outputs());
     if (!diffs.isEmpty()) {
-      String advice = spec.role().advice(sig.inputs());
+      String advice = spec.role().advice(sig.inputs(), sig.outputs());
       throw new ModelException(
           "model '"
               + spec.name()

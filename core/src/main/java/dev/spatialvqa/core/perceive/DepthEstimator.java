@@ -3,6 +3,7 @@ package dev.spatialvqa.core.perceive;
 import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
 import dev.spatialvqa.core.image.RgbImage;
+import dev.spatialvqa.core.models.ModelConfig;
 import dev.spatialvqa.core.models.ModelPool;
 import dev.spatialvqa.core.models.ModelRole;
 import java.util.ArrayList;
@@ -22,13 +23,25 @@ public final class DepthEstimator implements AutoCloseable {
   private final ModelPool.Lease lease;
   private final DepthTranslator translator;
   private final Predictor<List<RgbImage>, List<DepthPrediction>> predictor;
+  private final DepthPlausibility plausibility;
 
+  /** Without the metric plausibility check (tests of the translator only). */
   public DepthEstimator(ModelPool.Lease lease) {
+    this(lease, null);
+  }
+
+  /**
+   * @param depth the config's depth settings ({@code max_depth}): predictions are checked by {@link
+   *     DepthPlausibility}, which stops the run when they are not metric; null = unchecked
+   */
+  public DepthEstimator(ModelPool.Lease lease, ModelConfig.DepthSettings depth) {
     if (lease.spec().role() != ModelRole.DEPTH) {
       throw new IllegalArgumentException(
           "DepthEstimator needs a depth model, got " + lease.spec().role().key());
     }
     this.lease = lease;
+    this.plausibility =
+        depth == null ? null : new DepthPlausibility(lease.spec().name(), depth.maxDepthM());
     try {
       this.translator = DepthTranslator.forModel(lease);
       this.predictor = lease.newPredictor(translator);
@@ -59,7 +72,11 @@ public final class DepthEstimator implements AutoCloseable {
         out[idx.get(k)] = got.get(k);
       }
     }
-    return Arrays.asList(out);
+    List<DepthPrediction> all = Arrays.asList(out);
+    if (plausibility != null) {
+      plausibility.check(all);
+    }
+    return all;
   }
 
   @Override

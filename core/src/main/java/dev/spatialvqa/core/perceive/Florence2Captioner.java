@@ -52,9 +52,10 @@ import java.util.TreeMap;
  *       captions, at most {@code max_objects}.
  * </ol>
  *
- * <p>HF's Florence-2 generation config decodes with 3 beams; this is greedy (one decoder pass per
- * token for the batch). The KV cache stays in ONNX Runtime tensors between steps (never copied to
- * Java); only each step's logits are. Counts ({@link #drainCounts}): {@code
+ * <p>HF's Florence-2 generation config decodes with 3 beams; by default this is greedy (one decoder
+ * pass per token for the batch); {@code num_beams} above 1 runs HF-style beam search over the
+ * no-past decoder (see {@code beamSearch}). The KV cache stays in ONNX Runtime tensors between
+ * steps (never copied to Java); only each step's logits are. Counts ({@link #drainCounts}): {@code
  * regions.florence2.truncated} (no {@code </s>} within {@code max_new_tokens}) and the parser's
  * problems as {@code regions.florence2.<name>}. Not thread-safe.
  */
@@ -220,7 +221,11 @@ public final class Florence2Captioner implements RegionProposer {
     this.embed = embedLease.newPredictor(new Run("inputs_embeds"));
     this.encoder = encoderLease.newPredictor(new Run("last_hidden_state"));
     // one decoder predictor: over the whole prefix without the cache, or the first step with it
-    this.decoder = cache == null ? decoderLease.newPredictor(new Run("logits")) : null;
+    // beam search runs the no-past decoder over each prefix (also with a KV cache configured)
+    this.decoder =
+        cache == null || settings.numBeams() > 1
+            ? decoderLease.newPredictor(new Run("logits"))
+            : null;
     if (cache != null) {
       List<String> first = new ArrayList<>(List.of("logits"));
       List<String> step = new ArrayList<>(List.of("logits"));
@@ -360,6 +365,9 @@ public final class Florence2Captioner implements RegionProposer {
       first[2 * i + 1] = BOS;
     }
     Out e0 = embed(first, n, 2, h);
+    if (settings.numBeams() > 1) {
+      return beamSearch(e0, enc, mask, n, s, h, maxLen);
+    }
     int len =
         cache != null
             ? decodeCached(seq, done, ended, e0, enc, mask, n, s, h, maxLen)
@@ -373,6 +381,204 @@ public final class Florence2Captioner implements RegionProposer {
       texts.add(tokenizer.decode(Arrays.copyOfRange(seq[i], 1, end), false));
     }
     return texts;
+  }
+
+  /** A finished (or, at the length limit, unfinished) beam: tokens from index 0 and its score. */
+  private record Hypothesis(long[] tokens, double score, boolean ended) {}
+
+  /**
+   * Beam search as HF's {@code generate(num_beams=B, length_penalty=1.0, early_stopping=False)}:
+   * each image keeps B beams (the first step expands only one, after the forced {@code <s>}); each
+   * step every beam's next-token log-softmax (tokens banned by {@code no_repeat_ngram_size} at
+   * minus infinity) is added to its score, the best 2B candidates of the image are taken in order,
+   * a {@code </s>} among the first B ends a hypothesis scored sum / length (length = tokens after
+   * the decoder start, {@code </s>} included), the others continue until B beams run. An image is
+   * done once it holds B hypotheses and none of its beams can beat the worst of them (best running
+   * score / current length); at {@code max_new_tokens} the running beams join as unfinished
+   * hypotheses (counted as truncated when one of them wins). The decoder runs over the whole prefix
+   * of N x B rows each step (no KV cache).
+   */
+  private List<String> beamSearch(Out e0, Out enc, long[] mask, int n, int s, int h, int maxLen)
+      throws TranslateException {
+    int beams = settings.numBeams();
+    int rows = n * beams;
+    float[] encB = new float[rows * s * h];
+    long[] maskB = new long[rows * s];
+    for (int i = 0; i < n; i++) {
+      for (int b = 0; b < beams; b++) {
+        System.arraycopy(enc.data, i * s * h, encB, (i * beams + b) * s * h, s * h);
+        System.arraycopy(mask, i * s, maskB, (i * beams + b) * s, s);
+      }
+    }
+    long[][] seq = new long[rows][maxLen];
+    float[][] emb = new float[rows][maxLen * h];
+    double[] score = new double[rows];
+    for (int r = 0; r < rows; r++) {
+      seq[r][0] = DECODER_START;
+      seq[r][1] = BOS;
+      System.arraycopy(e0.data, (r / beams) * 2 * h, emb[r], 0, 2 * h);
+      score[r] = r % beams == 0 ? 0 : Double.NEGATIVE_INFINITY;
+    }
+    List<List<Hypothesis>> done = new ArrayList<>();
+    boolean[] imageDone = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      done.add(new ArrayList<>());
+    }
+    int len = 2;
+    while (true) {
+      float[] decIn = new float[rows * len * h];
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(emb[r], 0, decIn, r * len * h, len * h);
+      }
+      Out logits =
+          decoderLease.predict(
+              decoder,
+              List.of(
+                  new In("encoder_attention_mask", maskB, new long[] {rows, s}),
+                  new In("encoder_hidden_states", encB, new long[] {rows, s, h}),
+                  new In("inputs_embeds", decIn, new long[] {rows, len, h})));
+      expectRank(logits, 3, rows, "logits");
+      int t = (int) logits.shape[1];
+      int v = (int) logits.shape[2];
+      long[][] nextSeq = new long[rows][];
+      float[][] nextEmb = new float[rows][];
+      double[] nextScore = new double[rows];
+      long[] newTokens = new long[rows];
+      for (int i = 0; i < n; i++) {
+        if (imageDone[i]) {
+          for (int b = 0; b < beams; b++) {
+            int r = i * beams + b;
+            nextSeq[r] = seq[r];
+            nextEmb[r] = emb[r];
+            nextScore[r] = Double.NEGATIVE_INFINITY;
+            newTokens[r] = PAD;
+          }
+          continue;
+        }
+        // the best 2B (beam, token) candidates of this image
+        int want = 2 * beams;
+        double[] cv = new double[want];
+        int[] cb = new int[want];
+        int[] ck = new int[want];
+        int have = 0;
+        for (int b = 0; b < beams; b++) {
+          int r = i * beams + b;
+          if (score[r] == Double.NEGATIVE_INFINITY) {
+            continue;
+          }
+          int off = (r * t + (len - 1)) * v;
+          double max = Double.NEGATIVE_INFINITY;
+          for (int k = 0; k < v; k++) {
+            max = Math.max(max, logits.data[off + k]);
+          }
+          double z = 0;
+          for (int k = 0; k < v; k++) {
+            z += Math.exp(logits.data[off + k] - max);
+          }
+          double logZ = max + Math.log(z);
+          Set<Long> banned = bannedNgramTokens(seq[r], len, settings.noRepeatNgramSize());
+          for (int k = 0; k < v; k++) {
+            if (banned.contains((long) k)) {
+              continue;
+            }
+            double c = score[r] + logits.data[off + k] - logZ;
+            if (have < want || c > cv[have - 1]) {
+              int j = Math.min(have, want - 1);
+              while (j > 0 && cv[j - 1] < c) {
+                cv[j] = cv[j - 1];
+                cb[j] = cb[j - 1];
+                ck[j] = ck[j - 1];
+                j--;
+              }
+              cv[j] = c;
+              cb[j] = b;
+              ck[j] = k;
+              have = Math.min(want, have + 1);
+            }
+          }
+        }
+        List<Hypothesis> fin = done.get(i);
+        int kept = 0;
+        for (int j = 0; j < have && kept < beams; j++) {
+          int parent = i * beams + cb[j];
+          if (ck[j] == EOS) {
+            if (j >= beams) {
+              continue;
+            }
+            long[] hyp = Arrays.copyOf(seq[parent], len + 1);
+            hyp[len] = EOS;
+            addHypothesis(fin, new Hypothesis(hyp, cv[j] / len, true), beams);
+            continue;
+          }
+          int r = i * beams + kept;
+          nextSeq[r] = seq[parent].clone();
+          nextSeq[r][len] = ck[j];
+          nextEmb[r] = emb[parent].clone();
+          nextScore[r] = cv[j];
+          newTokens[r] = ck[j];
+          kept++;
+        }
+        for (; kept < beams; kept++) {
+          int r = i * beams + kept;
+          nextSeq[r] = seq[i * beams].clone();
+          nextEmb[r] = emb[i * beams].clone();
+          nextScore[r] = Double.NEGATIVE_INFINITY;
+          newTokens[r] = PAD;
+        }
+        double bestRunning = nextScore[i * beams];
+        if (fin.size() >= beams
+            && (bestRunning == Double.NEGATIVE_INFINITY
+                || fin.get(fin.size() - 1).score() >= bestRunning / len)) {
+          imageDone[i] = true;
+        }
+      }
+      seq = nextSeq;
+      emb = nextEmb;
+      score = nextScore;
+      len++;
+      boolean all = true;
+      for (boolean d : imageDone) {
+        all &= d;
+      }
+      if (all || len == maxLen) {
+        break;
+      }
+      Out e = embed(newTokens, rows, 1, h);
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(e.data, r * h, emb[r], (len - 1) * h, h);
+      }
+    }
+    List<String> texts = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      List<Hypothesis> fin = done.get(i);
+      if (!imageDone[i]) {
+        for (int b = 0; b < beams; b++) {
+          int r = i * beams + b;
+          if (score[r] != Double.NEGATIVE_INFINITY) {
+            addHypothesis(
+                fin,
+                new Hypothesis(Arrays.copyOf(seq[r], len), score[r] / (len - 1), false),
+                beams);
+          }
+        }
+      }
+      Hypothesis best = fin.get(0);
+      if (!best.ended()) {
+        counts.merge(COUNTER_PREFIX + TRUNCATED, 1L, Long::sum);
+      }
+      texts.add(
+          tokenizer.decode(Arrays.copyOfRange(best.tokens(), 1, best.tokens().length), false));
+    }
+    return texts;
+  }
+
+  /** Adds a hypothesis keeping the best {@code beams}, best first. */
+  private static void addHypothesis(List<Hypothesis> fin, Hypothesis hyp, int beams) {
+    fin.add(hyp);
+    fin.sort((a, b) -> Double.compare(b.score(), a.score()));
+    while (fin.size() > beams) {
+      fin.remove(fin.size() - 1);
+    }
   }
 
   /** Every step runs the decoder over the whole prefix; returns the final length. */

@@ -25,8 +25,10 @@ import java.util.List;
  * queries "a photo of a LABEL", tokenized once with the export's tokenizer.json, padded to 16 and
  * repeated per image), {@code pixel_values} float32 [N,3,960,960] (see {@link Preprocess#owlv2});
  * outputs {@code logits} [N,P,Q] and {@code pred_boxes} [N,P,4] (cx, cy, w, h relative to the
- * padded square). Post-processing: per patch the best query, score = sigmoid(logit), threshold,
- * boxes scaled to pixels and clipped to the image, per-label NMS, at most {@code max_objects}.
+ * padded square). An export with a fixed batch axis gets that many images per call (found at
+ * start-up from its signature). Post-processing: per patch the best query, score = sigmoid(logit),
+ * threshold, boxes scaled to pixels and clipped to the image, per-label NMS, at most {@code
+ * max_objects}.
  */
 public final class Owlv2Detector implements RegionProposer {
   public static final int TEXT_LENGTH = 16;
@@ -34,6 +36,7 @@ public final class Owlv2Detector implements RegionProposer {
   private final ModelPool.Lease lease;
   private final DetectorSettings settings;
   private final Predictor<List<RgbImage>, List<List<Region>>> predictor;
+  private final int maxImagesPerCall;
 
   public Owlv2Detector(ModelPool.Lease lease, DetectorSettings settings) {
     if (lease.spec().role() != ModelRole.DETECTOR) {
@@ -42,6 +45,7 @@ public final class Owlv2Detector implements RegionProposer {
     }
     this.lease = lease;
     this.settings = settings;
+    this.maxImagesPerCall = imagesPerCall(lease, settings.vocabulary().size());
     long[] ids;
     long[] mask;
     try (HuggingFaceTokenizer tok =
@@ -74,10 +78,61 @@ public final class Owlv2Detector implements RegionProposer {
     return lease.spec().id();
   }
 
+  /**
+   * How many images one model call takes: the export's fixed batch of {@code pixel_values} (some
+   * public exports fix it, e.g. at 1), else any number (0). A fixed {@code input_ids} batch must be
+   * that many images times the vocabulary's queries.
+   */
+  static int imagesPerCall(ModelPool.Lease lease, int queries) {
+    if (lease.signature() == null) {
+      return 0;
+    }
+    var px = lease.signature().inputs().get("pixel_values");
+    var ids = lease.signature().inputs().get("input_ids");
+    long b = px == null ? -1 : px.shape()[0];
+    long q = ids == null ? -1 : ids.shape()[0];
+    if (q > 0 && q != (b > 0 ? b : 1) * queries) {
+      throw new ModelException(
+          "model '"
+              + lease.spec().name()
+              + "' (role detector): input_ids has a fixed first dimension "
+              + q
+              + ", but "
+              + (b > 0 ? b : 1)
+              + " image(s) x "
+              + queries
+              + " vocabulary queries need "
+              + (b > 0 ? b : 1) * queries
+              + "; match detector.vocabulary to the export or export with a dynamic query axis");
+    }
+    if (b > 0) {
+      return (int) b;
+    }
+    return q > 0 ? 1 : 0;
+  }
+
+  /** Images per model call, 0 = the whole batch (the export's batch axis is dynamic). */
+  public int maxImagesPerCall() {
+    return maxImagesPerCall;
+  }
+
   @Override
   public List<List<Region>> propose(List<RgbImage> images) {
     try {
-      return lease.predict(predictor, images);
+      if (maxImagesPerCall <= 0 || images.isEmpty()) {
+        return lease.predict(predictor, images);
+      }
+      List<List<Region>> out = new ArrayList<>(images.size());
+      for (int i = 0; i < images.size(); i += maxImagesPerCall) {
+        List<RgbImage> chunk =
+            new ArrayList<>(images.subList(i, Math.min(images.size(), i + maxImagesPerCall)));
+        int real = chunk.size();
+        while (chunk.size() < maxImagesPerCall) {
+          chunk.add(chunk.get(real - 1)); // a fixed batch must be full; the copies are dropped
+        }
+        out.addAll(lease.predict(predictor, chunk).subList(0, real));
+      }
+      return out;
     } catch (TranslateException e) {
       throw new IllegalStateException("OWLv2 detection failed: " + e.getMessage(), e);
     }

@@ -138,7 +138,14 @@ public final class Perceiver implements AutoCloseable {
       }
       if (settings.depthAndObjects()) {
         ModelSpec d = cfg.model(ModelRole.DEPTH).orElseThrow();
-        p.depth = p.keep(new DepthEstimator(pool.lease(d, resolver)));
+        if (cfg.depth() == null) {
+          throw new ModelException(
+              "depth model '"
+                  + d.name()
+                  + "' has no depth settings: the config's depth entry must declare"
+                  + " \"depth_kind\": \"metric\" and \"max_depth\" (metres)");
+        }
+        p.depth = p.keep(new DepthEstimator(pool.lease(d, resolver), cfg.depth()));
         p.modelIds.put("depth", d.id());
         p.regions = p.keep(regionProposer(cfg, pool, resolver));
         p.modelIds.put("regions", p.regions.id());
@@ -232,6 +239,8 @@ public final class Perceiver implements AutoCloseable {
     List<Outcome> res;
     try {
       res = runModels(ok, decoded);
+    } catch (DepthPlausibility.NotMetricDepth e) {
+      throw e; // the model is wrong for every image: stop the run
     } catch (TranslateException | RuntimeException e) {
       if (ok.size() <= 1) {
         res = ok.isEmpty() ? List.of() : List.of(modelError(ok.get(0), e));
@@ -240,6 +249,8 @@ public final class Perceiver implements AutoCloseable {
         for (int j = 0; j < ok.size(); j++) {
           try {
             res.add(runModels(List.of(ok.get(j)), List.of(decoded.get(j))).get(0));
+          } catch (DepthPlausibility.NotMetricDepth e2) {
+            throw e2;
           } catch (TranslateException | RuntimeException solo) {
             res.add(modelError(ok.get(j), solo));
           }

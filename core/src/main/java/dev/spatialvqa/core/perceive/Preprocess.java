@@ -149,22 +149,28 @@ public final class Preprocess {
   }
 
   /**
-   * OWLv2: pad to a square at the bottom/right with grey 0.5, resize to 960x960 (bicubic,
-   * antialiased), scale to [0, 1], CLIP mean/std. Boxes come back relative to the padded square.
+   * OWLv2 as the current Hugging Face {@code Owlv2ImageProcessor} does it: scale to [0, 1], pad to
+   * a square at the bottom/right with 0.0 (HF padded with grey 0.5 until it matched the official
+   * implementation, LVIS mAP 43.4 -> 44.0), resize to 960x960 the way its {@code resize} does
+   * (scikit-image style: when shrinking, a Gaussian blur with sigma = (factor - 1) / 2 per axis,
+   * truncated at 4 sigma, then linear interpolation at pixel centres, {@code (o + 0.5) * factor -
+   * 0.5}, both with {@code mirror} edges), then CLIP mean/std. Boxes come back relative to the
+   * padded square.
    */
   public static float[] owlv2(RgbImage img) {
     int w = img.width();
     int h = img.height();
     int s = Math.max(w, h);
     float[][] src = img.planes();
-    float[][] sq = new float[3][s * s];
+    float[][] p = new float[3][];
+    Axis axis = Axis.owlv2(s, OWLV2_SIZE);
     for (int c = 0; c < 3; c++) {
-      java.util.Arrays.fill(sq[c], 127.5f);
+      float[] sq = new float[s * s]; // zero padding
       for (int y = 0; y < h; y++) {
-        System.arraycopy(src[c], y * w, sq[c], y * s, w);
+        System.arraycopy(src[c], y * w, sq, y * s, w);
       }
+      p[c] = axis.apply2d(sq, s);
     }
-    float[][] p = Resample.resize(sq, s, s, OWLV2_SIZE, OWLV2_SIZE, Filter.BICUBIC, false);
     return normalise(
         p,
         OWLV2_SIZE,
@@ -177,6 +183,85 @@ public final class Preprocess {
         255f,
         CLIP_MEAN,
         CLIP_STD);
+  }
+
+  /**
+   * One axis of OWLv2's resize as sparse weights: output {@code o} = sum over {@code k} of {@code
+   * w[o][k] * in[idx[o][k]]}, the Gaussian prefilter and the linear interpolation folded together.
+   */
+  record Axis(int[][] idx, double[][] w) {
+    static Axis owlv2(int in, int out) {
+      double f = (double) in / out;
+      double sigma = Math.max(0, (f - 1) / 2);
+      int radius = sigma > 0 ? (int) (4.0 * sigma + 0.5) : 0;
+      double[] g = new double[2 * radius + 1];
+      double sum = 0;
+      for (int k = -radius; k <= radius; k++) {
+        g[k + radius] = sigma > 0 ? Math.exp(-0.5 * k * k / (sigma * sigma)) : 1;
+        sum += g[k + radius];
+      }
+      for (int k = 0; k < g.length; k++) {
+        g[k] /= sum;
+      }
+      int[][] idx = new int[out][];
+      double[][] w = new double[out][];
+      for (int o = 0; o < out; o++) {
+        double x = (o + 0.5) * f - 0.5;
+        int i0 = (int) Math.floor(x);
+        double t = x - i0;
+        java.util.TreeMap<Integer, Double> acc = new java.util.TreeMap<>();
+        int[] taps = {mirror(i0, in), mirror(i0 + 1, in)};
+        double[] lin = {1 - t, t};
+        for (int j = 0; j < 2; j++) {
+          if (lin[j] == 0) {
+            continue;
+          }
+          for (int k = -radius; k <= radius; k++) {
+            acc.merge(mirror(taps[j] + k, in), lin[j] * g[k + radius], Double::sum);
+          }
+        }
+        idx[o] = acc.keySet().stream().mapToInt(Integer::intValue).toArray();
+        w[o] = acc.values().stream().mapToDouble(Double::doubleValue).toArray();
+      }
+      return new Axis(idx, w);
+    }
+
+    /** scipy.ndimage's {@code mirror}: d c b | a b c d | c b a (edge not repeated). */
+    static int mirror(int i, int n) {
+      if (n == 1) {
+        return 0;
+      }
+      int period = 2 * (n - 1);
+      int m = Math.floorMod(i, period);
+      return m < n ? m : period - m;
+    }
+
+    /** Applies this axis to the columns then the rows of an s x s plane. */
+    float[] apply2d(float[] sq, int s) {
+      int out = idx.length;
+      float[] tmp = new float[s * out];
+      for (int y = 0; y < s; y++) {
+        int row = y * s;
+        for (int o = 0; o < out; o++) {
+          double v = 0;
+          for (int k = 0; k < idx[o].length; k++) {
+            v += w[o][k] * sq[row + idx[o][k]];
+          }
+          tmp[y * out + o] = (float) v;
+        }
+      }
+      float[] res = new float[out * out];
+      for (int o = 0; o < out; o++) {
+        for (int x = 0; x < out; x++) {
+          double v = 0;
+          for (int k = 0; k < idx[o].length; k++) {
+            v += w[o][k] * tmp[idx[o][k] * out + x];
+          }
+          res[o * out + x] = (float) v;
+        }
+      }
+      return res;
+    }
   }
 
   /** SAM's input: the resized image's size and the scale from image to model pixels. */

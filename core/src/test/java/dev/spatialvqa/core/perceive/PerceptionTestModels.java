@@ -105,6 +105,9 @@ public final class PerceptionTestModels {
             + "\", \"sha256\": \""
             + ModelResolver.sha256(file)
             + "\"";
+    if (role.equals("depth")) {
+      e += ", \"depth_kind\": \"metric\", \"max_depth\": 20";
+    }
     if (tok != null) {
       e +=
           ", \"tokenizer\": {\"uri\": \""

@@ -51,13 +51,51 @@ class PreprocessTest {
     assertEquals(0f, in.pixels()[800 * 1024 + 10], 0f);
   }
 
+  private static double clipNorm(double v255) {
+    return (v255 / 255.0 - Preprocess.CLIP_MEAN[0]) / Preprocess.CLIP_STD[0];
+  }
+
+  /**
+   * HF Owlv2ImageProcessor on a 480x240 grey-200 image: rescale, pad the bottom with 0.0 to
+   * 480x480, scipy zoom (order 1, grid_mode, mirror) to 960 = factor 0.5, no blur (factor < 1).
+   * Output row y samples input row (y + 0.5) * 0.5 - 0.5; the values below follow by hand.
+   */
   @Test
-  void owlv2PadsBottomRightWithGrey() {
-    float[] x = Preprocess.owlv2(solid(200, 100, 0x000000));
+  void owlv2PadsWithZeroAndInterpolatesLinearlyAtPixelCentres() {
+    float[] x = Preprocess.owlv2(solid(480, 240, 0xC8C8C8)); // 200
     int s = Preprocess.OWLV2_SIZE;
-    assertEquals((0f - Preprocess.CLIP_MEAN[0]) / Preprocess.CLIP_STD[0], x[10 * s + 10], 1e-4);
-    assertEquals(
-        (0.5f - Preprocess.CLIP_MEAN[0]) / Preprocess.CLIP_STD[0], x[(s - 10) * s + 10], 1e-4);
+    // row 0 samples -0.25: mirror(-1) = row 1, both image rows
+    assertEquals(clipNorm(200), x[10], 1e-4);
+    // row 479 samples 239.25: 0.75 x row 239 (200) + 0.25 x row 240 (padding 0)
+    assertEquals(clipNorm(150), x[479 * s + 10], 1e-4);
+    // row 480 samples 239.75: 0.25 x 200
+    assertEquals(clipNorm(50), x[480 * s + 10], 1e-4);
+    // row 481 and below: padding, 0.0 (HF's old grey 0.5 would give clipNorm(127.5))
+    assertEquals(clipNorm(0), x[481 * s + 10], 1e-4);
+    assertEquals(clipNorm(0), x[(s - 1) * s + s - 1], 1e-4);
+  }
+
+  /**
+   * Shrinking by 2 (a 1920x960 grey-200 image padded to 1920x1920): HF blurs with a Gaussian of
+   * sigma (2 - 1) / 2 = 0.5 (scipy: radius int(4 x 0.5 + 0.5) = 2, weights exp(-2 k^2) normalised,
+   * mirror edges), then samples row (y + 0.5) x 2 - 0.5 = 2y + 0.5 linearly.
+   */
+  @Test
+  void owlv2BlursBeforeShrinkingAsScikitImageDoes() {
+    float[] x = Preprocess.owlv2(solid(1920, 960, 0xC8C8C8));
+    int s = Preprocess.OWLV2_SIZE;
+    double g1 = Math.exp(-2);
+    double g2 = Math.exp(-8);
+    double sum = 1 + 2 * g1 + 2 * g2;
+    // blurred rows near the edge at 960 (rows < 960 are 200, rows >= 960 are 0)
+    double b958 = 200 * (g2 + g1 + 1 + g1) / sum; // rows 956..960: 960 is padding
+    double b959 = 200 * (g2 + g1 + 1) / sum; // rows 957..961
+    double b960 = 200 * (g2 + g1) / sum; // rows 958..962
+    double b961 = 200 * g2 / sum; // rows 959..963
+    assertEquals(clipNorm(200), x[478 * s + 500], 1e-4); // samples 956.5: rows 956, 957 = 200
+    assertEquals(clipNorm(0.5 * (b958 + b959)), x[479 * s + 500], 1e-4); // 958.5
+    assertEquals(clipNorm(0.5 * (b960 + b961)), x[480 * s + 500], 1e-4); // 960.5
+    assertEquals(clipNorm(0), x[482 * s + 500], 1e-4); // 964.5: rows 962..967 all padding
   }
 
   private static void assertDepthSize(int w, int h, int ew, int eh) {

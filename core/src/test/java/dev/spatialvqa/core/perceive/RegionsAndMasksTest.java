@@ -28,9 +28,16 @@ public class RegionsAndMasksTest {
 
   /** 3 patches x 2 queries (chair, table) of fixed logits and boxes, broadcast over the batch. */
   public static Path owlv2Graph(Path dir) throws Exception {
+    return owlv2Graph(dir, -1);
+  }
+
+  /**
+   * As {@link #owlv2Graph(Path)} with the batch of pixel_values fixed at {@code batch} (-1: any).
+   */
+  public static Path owlv2Graph(Path dir, long batch) throws Exception {
     return OnnxGraph.create()
         .input("input_ids", OnnxGraph.INT64, -1, 16)
-        .input("pixel_values", OnnxGraph.FLOAT, -1, 3, 960, 960)
+        .input("pixel_values", OnnxGraph.FLOAT, batch, 3, 960, 960)
         .input("attention_mask", OnnxGraph.INT64, -1, 16)
         .floats("L", new float[] {2f, -1f, 1f, -1f, -3f, 0.5f}, 1, 3, 2)
         .floats(
@@ -48,7 +55,7 @@ public class RegionsAndMasksTest {
         .node("Add", new String[] {"z0", "B"}, new String[] {"pred_boxes"})
         .output("logits", OnnxGraph.FLOAT, -1, -1, -1)
         .output("pred_boxes", OnnxGraph.FLOAT, -1, -1, 4)
-        .write(dir.resolve("owlv2.onnx"));
+        .write(dir.resolve(batch < 0 ? "owlv2.onnx" : "owlv2_b" + batch + ".onnx"));
   }
 
   @Test
@@ -122,7 +129,11 @@ public class RegionsAndMasksTest {
         .write(dir.resolve("sam_encoder.onnx"));
   }
 
-  /** masks = the prompt box (mapped back by 1024 / max(H, W)) as logits +-1; iou = sum(labels). */
+  /**
+   * A --return-single-mask decoder: masks [1,1,H,W] = the prompt box (mapped back by 1024 / max(H,
+   * W)) as logits +-1 when 3 or more points are given (the single-mask output), the box grown by 10
+   * px for a box alone (2 points: the best multi-mask output); iou = the first two labels summed.
+   */
   public static Path samDecoderGraph(Path dir) throws Exception {
     return OnnxGraph.create()
         .input("image_embeddings", OnnxGraph.FLOAT, 1, 256, 64, 64)
@@ -145,12 +156,29 @@ public class RegionsAndMasksTest {
         .longs("ax01", new long[] {0, 1}, 2)
         .node("ReduceMax", "orig_im_size", "mx", "keepdims", 0L)
         .node("Div", new String[] {"c1024", "mx"}, new String[] {"s"})
-        .node("Div", new String[] {"point_coords", "s"}, new String[] {"pc"})
+        .longs("p0", new long[] {0}, 1)
+        .longs("p2", new long[] {2}, 1)
+        .floats("cut", new float[] {2.5f})
+        .floats("ten", new float[] {10f})
+        .node("Slice", new String[] {"point_coords", "p0", "p2", "ax1"}, new String[] {"pc2"})
+        .node("Div", new String[] {"pc2", "s"}, new String[] {"pc"})
         .node("Reshape", new String[] {"pc", "shp4"}, new String[] {"flat"})
-        .node("Gather", new String[] {"flat", "i0"}, new String[] {"x0"})
-        .node("Gather", new String[] {"flat", "i1"}, new String[] {"y0"})
-        .node("Gather", new String[] {"flat", "i2"}, new String[] {"x1"})
-        .node("Gather", new String[] {"flat", "i3"}, new String[] {"y1"})
+        // return_single_mask's rule: with 2 points (a box alone) the best multi-mask output is
+        // returned, here the box grown by 10 px; with 3 or more the single-mask output (the box)
+        .node("Shape", "point_coords", "pshape")
+        .node("Gather", new String[] {"pshape", "i1"}, new String[] {"np"})
+        .node("Cast", "np", "npf", "to", (long) OnnxGraph.FLOAT)
+        .node("Less", new String[] {"npf", "cut"}, new String[] {"loose"})
+        .node("Cast", "loose", "loosef", "to", (long) OnnxGraph.FLOAT)
+        .node("Mul", new String[] {"loosef", "ten"}, new String[] {"grow"})
+        .node("Gather", new String[] {"flat", "i0"}, new String[] {"x0t"})
+        .node("Gather", new String[] {"flat", "i1"}, new String[] {"y0t"})
+        .node("Gather", new String[] {"flat", "i2"}, new String[] {"x1t"})
+        .node("Gather", new String[] {"flat", "i3"}, new String[] {"y1t"})
+        .node("Sub", new String[] {"x0t", "grow"}, new String[] {"x0"})
+        .node("Sub", new String[] {"y0t", "grow"}, new String[] {"y0"})
+        .node("Add", new String[] {"x1t", "grow"}, new String[] {"x1"})
+        .node("Add", new String[] {"y1t", "grow"}, new String[] {"y1"})
         .node("Gather", new String[] {"orig_im_size", "i0"}, new String[] {"H"})
         .node("Gather", new String[] {"orig_im_size", "i1"}, new String[] {"W"})
         .node("Range", new String[] {"zero", "W", "one"}, new String[] {"xs"})
@@ -168,12 +196,8 @@ public class RegionsAndMasksTest {
         .node("Mul", new String[] {"mf", "two"}, new String[] {"m2"})
         .node("Sub", new String[] {"m2", "one"}, new String[] {"lg"})
         .node("Unsqueeze", new String[] {"lg", "ax01"}, new String[] {"masks"})
-        .node(
-            "ReduceSum",
-            new String[] {"point_labels"},
-            new String[] {"iou_predictions"},
-            "keepdims",
-            1L)
+        .node("Slice", new String[] {"point_labels", "p0", "p2", "ax1"}, new String[] {"pl2"})
+        .node("ReduceSum", new String[] {"pl2"}, new String[] {"iou_predictions"}, "keepdims", 1L)
         .output("masks", OnnxGraph.FLOAT, -1, -1, -1, -1)
         .output("iou_predictions", OnnxGraph.FLOAT, -1, -1)
         .write(dir.resolve("sam_decoder.onnx"));
@@ -198,6 +222,9 @@ public class RegionsAndMasksTest {
 
       SamSegmenter.Mask m = masks.get(0);
       assertEquals(5.0, m.iou(), 1e-6); // labels 2 + 3: a box prompt
+      assertEquals(1, m.outputs()); // a --return-single-mask export
+      // the single-mask output (the box), not the best multi-mask one (the box grown by 10 px):
+      // the padding point (label -1) made the export select SAM's single-mask token
       assertEquals(201 * 151, MaskBits.count(m.bits()));
       assertTrue(MaskBits.get(m.bits(), 50 * 640 + 100));
       assertTrue(MaskBits.get(m.bits(), 200 * 640 + 300));

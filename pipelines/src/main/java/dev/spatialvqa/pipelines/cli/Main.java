@@ -31,7 +31,8 @@ public final class Main {
             new EvaluateCommand(),
             new InspectCommand(),
             new TemplatesCommand(),
-            new ExportCommand())) {
+            new ExportCommand(),
+            new ModelsCommand())) {
       m.put(c.name(), c);
     }
     for (Command c : ServiceLoader.load(Command.class)) {

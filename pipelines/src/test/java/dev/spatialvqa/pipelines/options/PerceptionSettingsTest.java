@@ -39,7 +39,7 @@ class PerceptionSettingsTest {
             "{\"models\": {\"depth\": {\"name\": \"da2\","
                 + " \"uri\": \"/m/depth.onnx\", \"sha256\": \""
                 + "c".repeat(64)
-                + "\"}}}");
+                + "\", \"depth_kind\": \"metric\", \"max_depth\": 20}}}");
     PerceptionSettings s =
         PerceptionSettings.from(
             opts(

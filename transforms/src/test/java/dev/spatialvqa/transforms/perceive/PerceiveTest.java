@@ -270,7 +270,8 @@ class PerceiveTest {
         models = new java.util.EnumMap<>(cfg.models());
     models.remove(dev.spatialvqa.core.models.ModelRole.FLORENCE2_DECODER);
     ModelConfig lacking =
-        new ModelConfig(models, cfg.cacheDir(), cfg.sceneFilter(), cfg.detector(), cfg.regions());
+        new ModelConfig(
+            models, cfg.cacheDir(), cfg.sceneFilter(), cfg.detector(), cfg.regions(), cfg.depth());
     dev.spatialvqa.core.models.ModelException e =
         assertThrows(
             dev.spatialvqa.core.models.ModelException.class,

@@ -16,6 +16,7 @@ public final class Benchmarks {
     m.put("fetch", FetchBenchmark::new);
     m.put("dedupe", DedupeBenchmark::new);
     m.put("model", ModelBenchmark::new);
+    m.put("pipeline", PipelineBenchmark::new);
     return m;
   }
 }

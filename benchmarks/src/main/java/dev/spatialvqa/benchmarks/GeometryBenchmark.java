@@ -217,7 +217,7 @@ public final class GeometryBenchmark implements Benchmark {
     return img;
   }
 
-  private static String value(List<String> args, String key, String dflt) {
+  static String value(List<String> args, String key, String dflt) {
     String prefix = "--" + key + "=";
     for (String a : args) {
       if (a.startsWith(prefix)) {

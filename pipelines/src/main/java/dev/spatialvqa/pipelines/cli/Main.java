@@ -77,6 +77,7 @@ public final class Main {
       code = 1;
     }
     System.out.flush();
+    writeResourceReport();
     System.exit(code);
   }
 
@@ -112,5 +113,44 @@ public final class Main {
       sb.append(String.format("  %-10s %s%n", c.name(), c.summary()));
     }
     return sb.toString();
+  }
+
+  /**
+   * With {@code -Dspatialvqa.resourceReport=FILE}, writes this process's CPU seconds, peak resident
+   * memory and uptime as JSON to FILE at exit ({@code bench pipeline} runs jobs in child processes
+   * and reads it).
+   */
+  static void writeResourceReport() {
+    String file = System.getProperty("spatialvqa.resourceReport");
+    if (file == null) {
+      return;
+    }
+    try {
+      double cpu =
+          ((com.sun.management.OperatingSystemMXBean)
+                      java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                  .getProcessCpuTime()
+              / 1e9;
+      long hwmKb = -1;
+      java.nio.file.Path status = java.nio.file.Path.of("/proc/self/status");
+      if (java.nio.file.Files.exists(status)) {
+        for (String l : java.nio.file.Files.readAllLines(status)) {
+          if (l.startsWith("VmHWM:")) {
+            hwmKb = Long.parseLong(l.replaceAll("[^0-9]", ""));
+          }
+        }
+      }
+      double uptime = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
+      java.nio.file.Files.writeString(
+          java.nio.file.Path.of(file),
+          String.format(
+              java.util.Locale.ROOT,
+              "{\"cpu_s\": %.3f, \"peak_rss_kb\": %d, \"uptime_s\": %.3f}%n",
+              cpu,
+              hwmKb,
+              uptime));
+    } catch (Exception e) {
+      System.err.println("spatialvqa: could not write the resource report: " + e.getMessage());
+    }
   }
 }

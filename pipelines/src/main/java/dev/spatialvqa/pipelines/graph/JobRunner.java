@@ -38,7 +38,7 @@ public final class JobRunner {
   /**
    * The command line's runner defaults ({@code run}, {@code demo}, {@code evaluate}): without
    * {@code --runner}, the embedded Flink mini-cluster ({@code --runner=FlinkRunner
-   * --flinkMaster=[local]}), whose cost per scene is the work itself; with {@code
+   * --flinkMaster=[local] --fasterCopy=true}), whose cost per scene is the work itself; with {@code
    * --runner=DirectRunner}, its per-bundle immutability and encodability checks are off unless
    * asked for (they re-traverse the pipeline for every bundle: a test aid, not a way to run data).
    * See README, "Runners".

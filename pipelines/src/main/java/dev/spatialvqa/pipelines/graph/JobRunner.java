@@ -55,9 +55,15 @@ public final class JobRunner {
       out.add("--runner=FlinkRunner");
       runner = "FlinkRunner";
     }
-    if (runner.equals("FlinkRunner")
-        && args.stream().noneMatch(a -> a.startsWith("--flinkMaster="))) {
-      out.add("--flinkMaster=[local]");
+    if (runner.equals("FlinkRunner")) {
+      if (args.stream().noneMatch(a -> a.startsWith("--flinkMaster="))) {
+        out.add("--flinkMaster=[local]");
+      }
+      // no defensive copy between operators: no DoFn of the job mutates its input (the test
+      // suite runs on the DirectRunner with immutability enforcement, which would catch one)
+      if (args.stream().noneMatch(a -> a.startsWith("--fasterCopy"))) {
+        out.add("--fasterCopy=true");
+      }
     }
     if (runner.equals("DirectRunner")) {
       if (args.stream().noneMatch(a -> a.startsWith("--enforceImmutability"))) {

@@ -80,18 +80,29 @@ public final class ProgressReporter implements AutoCloseable {
         : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
   }
 
+  /** The last line: what was accounted for in all. */
+  static String finalLine(long done, long read, double seconds) {
+    return String.format(
+        Locale.ROOT,
+        "progress: done: %d of %d scenes accounted for in %s (%.2f scenes/s)",
+        done,
+        read,
+        clock(seconds),
+        seconds > 0 ? done / seconds : 0);
+  }
+
   private synchronized void print(boolean last) {
     long done = LocalProgress.done();
     long read = LocalProgress.inputs();
     double seconds = (System.nanoTime() - start) / 1e9;
-    String l = line(done, read, seconds);
+    String l = last ? finalLine(done, read, seconds) : line(done, read, seconds);
     if (tty) {
       err.print("\r" + bar(done, read, 30) + " " + l.substring("progress: ".length()) + "\u001b[K");
       if (last) {
         err.println();
       }
       err.flush();
-    } else if (!l.equals(lastPlain) || last) {
+    } else if (!l.equals(lastPlain)) {
       err.println(l);
       lastPlain = l;
     }

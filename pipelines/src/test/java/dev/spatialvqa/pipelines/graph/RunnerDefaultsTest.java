@@ -78,7 +78,7 @@ class RunnerDefaultsTest {
     String p = progress.toString(StandardCharsets.UTF_8);
     long inputs = ledger.inputs();
     assertTrue(
-        p.contains("progress: " + inputs + "/" + inputs + " scenes done (100% of those read"), p);
+        p.contains("progress: done: " + inputs + " of " + inputs + " scenes accounted for"), p);
   }
 
   @Test

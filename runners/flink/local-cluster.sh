@@ -20,7 +20,8 @@
 #   FLINK_TM_MEMORY     TaskManager process size (default 2g)
 #   FLINK_JM_MEMORY     JobManager process size (default 1g)
 #   FLINK_CLASSPATH     the cluster's class path (default: runners/target/dist/lib/*.jar without
-#                       the project's own spatialvqa-*.jar: job code comes with each job)
+#                       the project's spatialvqa-*.jar and Beam's beam-*.jar: like a flink-dist
+#                       installation, the cluster has Flink only; each job ships its code and Beam)
 #   FLINK_CONF_EXTRA    extra flink-conf.yaml lines (e.g. faster heartbeats for tests)
 #   JAVA                the java binary (default: java on PATH)
 set -euo pipefail
@@ -49,7 +50,7 @@ classpath() {
   [[ -d "$lib" ]] || die "$lib is missing: build the distribution first (mvn -q package -DskipTests)"
   local cp="" j
   for j in "$lib"/*.jar; do
-    case "$(basename "$j")" in spatialvqa-*) continue ;; esac
+    case "$(basename "$j")" in spatialvqa-* | beam-*) continue ;; esac
     cp="${cp:+$cp:}$j"
   done
   echo "$cp"

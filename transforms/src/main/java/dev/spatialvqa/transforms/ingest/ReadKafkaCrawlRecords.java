@@ -127,6 +127,11 @@ public final class ReadKafkaCrawlRecords extends PTransform<PBegin, PCollection<
     return topic;
   }
 
+  /** The consumer group whose offsets are committed on finalized checkpoints, or null. */
+  public String committedGroup() {
+    return commitOffsets ? consumerConfig.get(ConsumerConfig.GROUP_ID_CONFIG) : null;
+  }
+
   @Override
   public PCollection<SourceLine> expand(PBegin input) {
     Map<String, Object> cfg = new HashMap<>();

@@ -92,7 +92,8 @@ class FlinkFailoverIT {
       SCENE_IDS.add(HASHES.get(i));
     }
     Instant past = Instant.parse("2026-01-01T00:00:00Z");
-    Instant future = Instant.now().plusSeconds(3600);
+    // an hour ahead, on a whole minute: the same window boundaries in every test run
+    Instant future = Instant.ofEpochSecond((Instant.now().getEpochSecond() / 60 + 60) * 60);
     FIRST.add(record("/rooms/0.jpg", "a room", past, 0));
     FIRST.add(record("/rooms/1.jpg", "another room", past, 1));
     FIRST.add(record("/rooms/0.jpg?copy", "the same bytes again", past, 2));

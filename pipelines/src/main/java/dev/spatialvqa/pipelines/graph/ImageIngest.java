@@ -60,6 +60,7 @@ public final class ImageIngest {
         .withFetchConfig(fetchConfig(o))
         .withDedupeWindow(windowSize(o))
         .withFetchConcurrency(o.getFetchConcurrency())
+        .withKafkaGroupId(o.getKafkaGroupId())
         .withPollInterval(duration("watchInterval", o.getWatchInterval()));
   }
 

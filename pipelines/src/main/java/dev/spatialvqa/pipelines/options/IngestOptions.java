@@ -80,6 +80,14 @@ public interface IngestOptions extends PipelineOptions {
   void setFetchRetries(int value);
 
   @Description(
+      "kafka: input: consumer group whose offsets are committed to Kafka when a checkpoint"
+          + " completes (the group's lag is what the job has not yet durably consumed); unset:"
+          + " no group, nothing committed.")
+  String getKafkaGroupId();
+
+  void setKafkaGroupId(String value);
+
+  @Description(
       "Fetch: requests in flight per fetch worker thread (records are fetched in batches).")
   @Default.Integer(16)
   int getFetchConcurrency();

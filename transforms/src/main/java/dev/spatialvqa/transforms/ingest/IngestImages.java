@@ -45,6 +45,7 @@ public final class IngestImages extends PTransform<PBegin, PCollectionTuple> {
   private final Duration stopAfterIdle;
   private final Long kafkaMaxRecords;
   private final int concurrency;
+  private final String kafkaGroupId;
 
   private IngestImages(
       String kind,
@@ -54,8 +55,10 @@ public final class IngestImages extends PTransform<PBegin, PCollectionTuple> {
       Duration pollInterval,
       Duration stopAfterIdle,
       Long kafkaMaxRecords,
-      int concurrency) {
+      int concurrency,
+      String kafkaGroupId) {
     this.concurrency = concurrency;
+    this.kafkaGroupId = kafkaGroupId;
     this.kind = kind;
     this.value = value;
     this.fetch = fetch;
@@ -80,45 +83,115 @@ public final class IngestImages extends PTransform<PBegin, PCollectionTuple> {
             Duration.standardSeconds(10),
             null,
             null,
-            16);
+            16,
+            null);
     i.source(); // validate the value (throws IllegalArgumentException naming the expected form)
     return i;
   }
 
   public IngestImages withFetchConfig(FetchConfig c) {
     return new IngestImages(
-        kind, value, c, dedupeWindow, pollInterval, stopAfterIdle, kafkaMaxRecords, concurrency);
+        kind,
+        value,
+        c,
+        dedupeWindow,
+        pollInterval,
+        stopAfterIdle,
+        kafkaMaxRecords,
+        concurrency,
+        kafkaGroupId);
   }
 
   public IngestImages withDedupeWindow(Duration d) {
     DropDuplicateImages.within(d);
     return new IngestImages(
-        kind, value, fetch, d, pollInterval, stopAfterIdle, kafkaMaxRecords, concurrency);
+        kind,
+        value,
+        fetch,
+        d,
+        pollInterval,
+        stopAfterIdle,
+        kafkaMaxRecords,
+        concurrency,
+        kafkaGroupId);
   }
 
   /** How often {@code watch:} lists the glob. */
   public IngestImages withPollInterval(Duration d) {
     return new IngestImages(
-        kind, value, fetch, dedupeWindow, d, stopAfterIdle, kafkaMaxRecords, concurrency);
+        kind,
+        value,
+        fetch,
+        dedupeWindow,
+        d,
+        stopAfterIdle,
+        kafkaMaxRecords,
+        concurrency,
+        kafkaGroupId);
   }
 
   /** {@code watch:} stops after this long without new files (tests; default never). */
   public IngestImages withStopAfterIdle(Duration d) {
     return new IngestImages(
-        kind, value, fetch, dedupeWindow, pollInterval, d, kafkaMaxRecords, concurrency);
+        kind,
+        value,
+        fetch,
+        dedupeWindow,
+        pollInterval,
+        d,
+        kafkaMaxRecords,
+        concurrency,
+        kafkaGroupId);
   }
 
   /** {@code kafka:} stops after n records (tests; default never). */
   public IngestImages withKafkaMaxRecords(long n) {
     return new IngestImages(
-        kind, value, fetch, dedupeWindow, pollInterval, stopAfterIdle, n, concurrency);
+        kind,
+        value,
+        fetch,
+        dedupeWindow,
+        pollInterval,
+        stopAfterIdle,
+        n,
+        concurrency,
+        kafkaGroupId);
   }
 
   /** Requests in flight per fetch DoFn instance (1..256, default 16). */
   public IngestImages withFetchConcurrency(int n) {
     Fetch.with(fetch).withConcurrency(n);
     return new IngestImages(
-        kind, value, fetch, dedupeWindow, pollInterval, stopAfterIdle, kafkaMaxRecords, n);
+        kind,
+        value,
+        fetch,
+        dedupeWindow,
+        pollInterval,
+        stopAfterIdle,
+        kafkaMaxRecords,
+        n,
+        kafkaGroupId);
+  }
+
+  /**
+   * {@code kafka:} reads as this consumer group and commits its offsets to Kafka when a checkpoint
+   * completes (Flink: only offsets whose records are in a completed checkpoint), so the group's lag
+   * shows what the job has durably consumed. Restores still start from the checkpoint's offsets.
+   */
+  public IngestImages withKafkaGroupId(String group) {
+    if (group != null && group.isBlank()) {
+      throw new IllegalArgumentException("kafka group id must not be blank");
+    }
+    return new IngestImages(
+        kind,
+        value,
+        fetch,
+        dedupeWindow,
+        pollInterval,
+        stopAfterIdle,
+        kafkaMaxRecords,
+        concurrency,
+        group);
   }
 
   private PTransform<PBegin, ?> source() {
@@ -133,6 +206,9 @@ public final class IngestImages extends PTransform<PBegin, PCollectionTuple> {
         return stopAfterIdle == null ? w : w.withStopAfterIdle(stopAfterIdle);
       case "kafka":
         ReadKafkaCrawlRecords k = ReadKafkaCrawlRecords.from(value).withMaxDelay(dedupeWindow);
+        if (kafkaGroupId != null) {
+          k = k.withCommittedGroup(kafkaGroupId);
+        }
         return kafkaMaxRecords == null ? k : k.withMaxNumRecords(kafkaMaxRecords);
       default:
         return ReadPubsubCrawlRecords.from(value);

@@ -40,6 +40,7 @@ public final class ReadKafkaCrawlRecords extends PTransform<PBegin, PCollection<
   private final Duration maxDelay;
   private final Long maxNumRecords;
   private final Map<String, String> consumerConfig;
+  private final boolean commitOffsets;
 
   private ReadKafkaCrawlRecords(
       String bootstrap,
@@ -47,6 +48,17 @@ public final class ReadKafkaCrawlRecords extends PTransform<PBegin, PCollection<
       Duration maxDelay,
       Long maxNumRecords,
       Map<String, String> consumerConfig) {
+    this(bootstrap, topic, maxDelay, maxNumRecords, consumerConfig, false);
+  }
+
+  private ReadKafkaCrawlRecords(
+      String bootstrap,
+      String topic,
+      Duration maxDelay,
+      Long maxNumRecords,
+      Map<String, String> consumerConfig,
+      boolean commitOffsets) {
+    this.commitOffsets = commitOffsets;
     this.bootstrap = bootstrap;
     this.topic = topic;
     this.maxDelay = maxDelay;
@@ -75,19 +87,36 @@ public final class ReadKafkaCrawlRecords extends PTransform<PBegin, PCollection<
     if (d == null || d.getMillis() < 0) {
       throw new IllegalArgumentException("maxDelay must be >= 0, got " + d);
     }
-    return new ReadKafkaCrawlRecords(bootstrap, topic, d, maxNumRecords, consumerConfig);
+    return new ReadKafkaCrawlRecords(
+        bootstrap, topic, d, maxNumRecords, consumerConfig, commitOffsets);
   }
 
   /** Stops after n records (a bounded read; tests). */
   public ReadKafkaCrawlRecords withMaxNumRecords(long n) {
-    return new ReadKafkaCrawlRecords(bootstrap, topic, maxDelay, n, consumerConfig);
+    return new ReadKafkaCrawlRecords(bootstrap, topic, maxDelay, n, consumerConfig, commitOffsets);
   }
 
   /** Extra consumer properties (e.g. {@code group.id}, security settings). */
   public ReadKafkaCrawlRecords withConsumerConfig(Map<String, String> extra) {
     Map<String, String> m = new HashMap<>(consumerConfig);
     m.putAll(extra);
-    return new ReadKafkaCrawlRecords(bootstrap, topic, maxDelay, maxNumRecords, Map.copyOf(m));
+    return new ReadKafkaCrawlRecords(
+        bootstrap, topic, maxDelay, maxNumRecords, Map.copyOf(m), commitOffsets);
+  }
+
+  /**
+   * Reads as consumer group {@code group} and commits the offsets of each finalized checkpoint to
+   * Kafka ({@code KafkaIO.commitOffsetsInFinalize}): the group's committed offsets then trail what
+   * the runner has durably checkpointed, and its lag is what is left to read.
+   */
+  public ReadKafkaCrawlRecords withCommittedGroup(String group) {
+    if (group == null || group.isBlank()) {
+      throw new IllegalArgumentException("kafka group id must not be blank");
+    }
+    Map<String, String> m = new HashMap<>(consumerConfig);
+    m.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    return new ReadKafkaCrawlRecords(
+        bootstrap, topic, maxDelay, maxNumRecords, Map.copyOf(m), true);
   }
 
   public String bootstrap() {
@@ -96,6 +125,11 @@ public final class ReadKafkaCrawlRecords extends PTransform<PBegin, PCollection<
 
   public String topic() {
     return topic;
+  }
+
+  /** The consumer group whose offsets are committed on finalized checkpoints, or null. */
+  public String committedGroup() {
+    return commitOffsets ? consumerConfig.get(ConsumerConfig.GROUP_ID_CONFIG) : null;
   }
 
   @Override
@@ -115,6 +149,9 @@ public final class ReadKafkaCrawlRecords extends PTransform<PBegin, PCollection<
             .withValueDeserializer(StringDeserializer.class)
             .withConsumerConfigUpdates(cfg)
             .withTimestampPolicyFactory(policy);
+    if (commitOffsets) {
+      read = read.commitOffsetsInFinalize();
+    }
     if (maxNumRecords != null) {
       read = read.withMaxNumRecords(maxNumRecords);
     }

@@ -33,6 +33,12 @@ public final class DedupeSettings {
           "--dedupeAllowedLatenessSeconds must be >= 0, got "
               + o.getDedupeAllowedLatenessSeconds());
     }
+    if (dev.spatialvqa.core.refer.AmbiguityConfig.NO_EMBEDDER.equals(o.getEmbedder())) {
+      // refused here, at start-up, not when the first worker opens the stage
+      throw new IllegalArgumentException(
+          "--embedder=none leaves QA dedupe without an embedder: also pass --dedupe=false, or name"
+              + " an embedder (minilm)");
+    }
     return DedupeConfig.defaults()
         .withThreshold(o.getDedupeThreshold())
         .withWindow(kind, Duration.ofSeconds(o.getDedupeWindowSeconds()))

@@ -120,8 +120,23 @@ class DataLossTest {
             "run",
             "--input=manifest:" + manifest,
             "--output=" + dir.resolve("out"),
-            "--embedder=none");
+            "--embedder=none",
+            "--dedupe=false");
     assertEquals(0, code, err());
     assertTrue(err().contains("warning: the input held no records"), err());
+  }
+
+  @Test
+  void anEmbedderOfNoneWithQaDedupeIsRefusedAtStartUp(@TempDir Path dir) throws Exception {
+    Path manifest = dir.resolve("m.jsonl");
+    Files.writeString(manifest, "\n");
+    int code =
+        main(
+            "run",
+            "--input=manifest:" + manifest,
+            "--output=" + dir.resolve("out"),
+            "--embedder=none");
+    assertEquals(2, code, err());
+    assertTrue(err().contains("also pass --dedupe=false"), err());
   }
 }

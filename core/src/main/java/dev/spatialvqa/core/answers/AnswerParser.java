@@ -497,6 +497,14 @@ public final class AnswerParser {
       }
       double metres = value * f;
       int k = j + 1;
+      // a range with the unit on both ends: "1.2m-1.5m", "1 m to 2 m"
+      if (k + 2 < ts.size() && ts.get(k).text().matches("-|to")) {
+        Num hi = number(ts, k + 1);
+        Double f2 = hi == null ? null : unit(ts, hi.next(), t, ts.get(k + 1));
+        if (f2 != null && hi.value() * f2 >= metres) {
+          return new Length((metres + hi.value() * f2) / 2, true);
+        }
+      }
       if (k + 2 < ts.size()
           && ts.get(k).text().equals("and")
           && ts.get(k + 1).text().matches("a|an")
@@ -508,7 +516,7 @@ public final class AnswerParser {
       // compound: a smaller unit right after ("3 feet 2 inches", "1 m 20 cm", "5'3\"")
       while (true) {
         int m = k;
-        if (m < ts.size() && ts.get(m).text().matches("and|,")) {
+        if (m < ts.size() && ts.get(m).text().matches("and|,|\\.")) {
           m++;
         }
         Num n2 = number(ts, m);

@@ -36,6 +36,16 @@ class AnswerParserTest {
     assertEquals(0.9144, m("a yard"), 1e-9);
     assertEquals(1.25, m("1 1/4 meters"), 1e-9);
     assertEquals(3.0, m("3 in front of the bed is 3 m"), 1e-9); // "in" before a word is not inches
+    // what models write
+    assertEquals(1.2, m("The distance is approximately 1.2 m."), 1e-9);
+    assertEquals(1.2, m("It's about 120 centimeters."), 1e-9);
+    assertEquals(1.35, m("1.2m-1.5m"), 1e-9);
+    assertEquals(1.5, m("~1.5 metres (about 5 feet)"), 1e-9);
+    assertEquals(5 * 0.3048 + 3 * 0.0254, m("5 ft. 3 in."), 1e-9);
+    assertEquals(0.3, m("The lamp is 30cm wide"), 1e-9);
+    assertEquals(2.5, m("two and a half meters"), 1e-9);
+    assertEquals(21, m("twenty-one meters"), 1e-9);
+    assertEquals(4 * 0.3048, m("Roughly four feet."), 1e-9);
     AnswerParser.Length bare = AnswerParser.length("1.8", List.of());
     assertFalse(bare.unitGiven());
     assertEquals(1.8, bare.metres(), 1e-9);

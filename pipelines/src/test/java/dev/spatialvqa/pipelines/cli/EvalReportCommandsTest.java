@@ -267,12 +267,32 @@ class EvalReportCommandsTest {
   @Test
   void reportWritesOneSectionPerSceneEvenWithoutReadableImages(@TempDir Path dir) throws Exception {
     Path run = writeRun(dir.resolve("run"));
+    // eval's figures (exact answers) and an evaluate-shaped evaluation.json in the run folder
+    List<String> preds = new ArrayList<>();
+    for (QaRecord q : ReportCommand.read(run.resolve("qa"), QaRecord.class)) {
+      preds.add(
+          json.writeValueAsString(
+              json.createObjectNode().put("qa_id", q.getQaId()).put("prediction", q.getAnswer())));
+    }
+    Files.write(dir.resolve("p.jsonl"), preds);
+    assertEquals(
+        0,
+        main("eval", "--qa=" + run, "--predictions=" + dir.resolve("p.jsonl"), "--output=" + run));
+    Files.writeString(
+        run.resolve("evaluation.json"),
+        "{\"scenes\": 1, \"total\": {\"qa\": 10, \"qualitative_agree_pct\": 90.0,"
+            + " \"quant_within_0_5_2_pct\": 80.0}, \"per_question_type\": {\"height\":"
+            + " {\"qa\": 3, \"quant_within_0_5_2_pct\": 66.7}}}");
     Path report = dir.resolve("report");
     assertEquals(
         0,
         main("report", "--input=" + run, "--output=" + report, "--maxScenes=5"),
         errBytes.toString());
     String html = Files.readString(report.resolve("index.html"));
+    assertTrue(html.contains("eval: a model") && html.contains("within_25pct_pct"), "eval figures");
+    assertTrue(html.contains("evaluate: agreement") && html.contains("66.7"), "evaluate figures");
+    assertTrue(Files.size(report.resolve("img/eval-total.png")) > 0);
+    assertTrue(Files.size(report.resolve("img/evaluation-total.png")) > 0);
     assertEquals(5, html.split("<section class=\"scene\"", -1).length - 1);
     assertTrue(html.contains("35 more scenes not shown"));
     assertTrue(html.contains("image not readable"), "the missing image is said, not hidden");

@@ -46,8 +46,9 @@ final class EvalCommand implements Command {
                                {"qa_id": "...", "prediction": "about 1.5 meters"}
                              or, joined on question and image (as `export` writes them):
                                {"question": "...", "image": "file:///...", "prediction": "..."}
-                             ("image_uri" or "images": [uri] also name the image; without one the
-                             question alone must be unique)
+                             ("image_uri" or "images": [uri] also name the image; without one,
+                             or when the image names no QA, the question alone must be unique:
+                             predictions_joined_on_question_only)
           --output=DIR       writes DIR/eval.json; a table goes to stdout
         Answers are parsed: yes/no and paraphrases; which of two objects by referring expression
         (the first one named that is not negated: "not A", "than A"; "the former/latter"); lengths
@@ -129,6 +130,7 @@ final class EvalCommand implements Command {
     long unmatched = 0;
     long ambiguous = 0;
     long duplicates = 0;
+    long byQuestionOnly = 0;
     try (BufferedReader r = Files.newBufferedReader(predictions, StandardCharsets.UTF_8)) {
       String line;
       int n = 0;
@@ -167,9 +169,15 @@ final class EvalCommand implements Command {
         } else if (p.hasNonNull("question")) {
           String question = p.get("question").asText();
           String image = image(p);
-          if (image != null) {
-            q = byQuestionImage.get(question + "\u0000" + image);
-          } else {
+          q = image == null ? null : byQuestionImage.get(question + "\u0000" + image);
+          if (q == null && image != null) {
+            // images moved or renamed for training: the question alone, when no other QA has it
+            List<QaRecord> c = byQuestion.getOrDefault(question, List.of());
+            if (c.size() == 1) {
+              q = c.get(0);
+              byQuestionOnly++;
+            }
+          } else if (image == null) {
             List<QaRecord> c = byQuestion.getOrDefault(question, List.of());
             q = c.size() == 1 ? c.get(0) : null;
             if (c.size() > 1) {
@@ -204,6 +212,7 @@ final class EvalCommand implements Command {
     o.put("predictions_unmatched", unmatched);
     o.put("predictions_ambiguous_question", ambiguous);
     o.put("predictions_duplicate", duplicates);
+    o.put("predictions_joined_on_question_only", byQuestionOnly);
     o.put("qa_without_prediction", byId.size() - answers.size());
     o.put(
         "truth",

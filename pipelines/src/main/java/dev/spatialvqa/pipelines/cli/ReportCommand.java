@@ -177,8 +177,17 @@ final class ReportCommand implements Command {
         JsonNode v = e.getValue();
         if (v.isValueNode()) {
           h.row(e.getKey(), v.asText());
-        } else if (e.getKey().equals("outputs")) {
-          v.fields().forEachRemaining(o -> h.row("outputs." + o.getKey(), o.getValue().asText()));
+        } else if (v.isObject()
+            && !List.of("dead_letters", "filtered", "objects_filtered", "qa_generated_by_type")
+                .contains(e.getKey())) {
+          // outputs, counters, ...: one row per value (the reason maps are charted below)
+          v.fields()
+              .forEachRemaining(
+                  o -> {
+                    if (o.getValue().isValueNode()) {
+                      h.row(e.getKey() + "." + o.getKey(), o.getValue().asText());
+                    }
+                  });
         }
       }
       h.raw("</table>");

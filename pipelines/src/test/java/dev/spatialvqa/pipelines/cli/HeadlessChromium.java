@@ -54,15 +54,26 @@ final class HeadlessChromium implements AutoCloseable {
           "the browser test needs Debian's chromium: install it with `apt-get install -y"
               + " chromium` (the test installs it itself only when it runs as root)");
     }
-    ProcessBuilder pb =
-        new ProcessBuilder("apt-get", "install", "-y", "-q", "chromium").redirectErrorStream(true);
-    pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
-    Process p = pb.start();
-    String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (p.waitFor() != 0 || which() == null) {
+    String log = aptGet("install", "-y", "-q", "chromium");
+    if (which() == null) {
+      // stale package lists (a fresh container): update them once and retry
+      log += aptGet("update", "-q") + aptGet("install", "-y", "-q", "chromium");
+    }
+    if (which() == null) {
       throw new IllegalStateException("apt-get install -y chromium failed:\n" + log);
     }
     return which();
+  }
+
+  private static String aptGet(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("apt-get"));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
+    Process p = pb.start();
+    String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor();
+    return log;
   }
 
   private static String which() throws IOException, InterruptedException {

@@ -131,6 +131,23 @@ class ReportBrowserIT {
         }
       }
       assertTrue(colours.size() > 50, "screenshot colours: " + colours.size());
+
+      // the checks above can fail: a missing picture is seen as not loaded and as an error
+      ObjectNode broken = HeadlessChromium.params();
+      broken.put(
+          "expression",
+          "new Promise(r => { const i = new Image(); i.onload = () => r(i.naturalWidth);"
+              + " i.onerror = () => r(-1); i.src = 'img/no-such-picture.png';"
+              + " document.body.appendChild(i); })");
+      broken.put("awaitPromise", true);
+      broken.put("returnByValue", true);
+      assertEquals(
+          -1, c.call("Runtime.evaluate", broken).get("result").get("value").asInt(), "not loaded");
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (c.errors().isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertFalse(c.errors().isEmpty(), "a failed load is reported as an error");
     }
   }
 }

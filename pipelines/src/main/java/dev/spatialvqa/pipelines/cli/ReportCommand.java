@@ -330,6 +330,23 @@ final class ReportCommand implements Command {
           s.getCameraHeightM() == null
               ? "unknown (no support plane)"
               : String.format(Locale.ROOT, "%.2f m", s.getCameraHeightM()));
+      JsonNode truth = evaluation == null ? null : evaluation.path("per_scene").get(s.getSceneId());
+      if (truth != null && truth.isObject()) {
+        StringBuilder t = new StringBuilder();
+        for (String k :
+            List.of(
+                "gravity_error_deg",
+                "qualitative_agree_pct",
+                "quant_within_0_5_2_pct",
+                "quant_within_0_8_1_25_pct",
+                "direction_within_1h_pct")) {
+          JsonNode v = truth.get(k);
+          if (v != null) {
+            t.append(t.length() == 0 ? "" : "; ").append(k).append(' ').append(v.asText());
+          }
+        }
+        h.row("against ground truth (evaluation.json)", t.toString());
+      }
       h.raw("</table><div class=\"figs\">");
       h.img(
           png(SceneFigures.annotatedImage(s, photo, 720), img, prefix + "-image.png"),
@@ -431,6 +448,13 @@ final class ReportCommand implements Command {
                   h.row(e.getKey(), e.getValue().asText());
                 }
               });
+      h.raw("</table>");
+    }
+    JsonNode gravity = root.get("gravity");
+    if (gravity != null && gravity.isObject()) {
+      h.tag("h4", "gravity");
+      h.raw("<table>");
+      gravity.fields().forEachRemaining(e -> h.row(e.getKey(), e.getValue().asText()));
       h.raw("</table>");
     }
     if (root.has(perTypeKey)) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spatialvqa.core.mix.ExportLayout;
+import dev.spatialvqa.core.split.SceneSplit;
 import dev.spatialvqa.schemas.MixAccounting;
 import dev.spatialvqa.schemas.QaRecord;
 import java.io.BufferedWriter;
@@ -59,7 +60,8 @@ final class ExportCommand implements Command {
   @Override
   public String help() {
     return "usage: spatialvqa export --format=messages|llava --input=DIR --output=FILE\n"
-        + "                        [--layout=per_image|per_qa] [--allowShareMismatch] [--overwrite]\n\n"
+        + "                        [--layout=per_image|per_qa] [--allowShareMismatch] [--overwrite]\n"
+        + "                        [--split=train:0.98,eval:0.02]\n\n"
         + "Reads every QaRecord Avro file under DIR (e.g. out/demo or out/demo/qa; other Avro records\n"
         + "are skipped), groups the QA pairs into conversations and writes them.\n"
         + "  --layout  per_image: one conversation per image, one user/assistant turn per QA\n"
@@ -69,6 +71,12 @@ final class ExportCommand implements Command {
         + "            accounted one is refused (exit 2), because the spatial token share was held\n"
         + "            for those conversations; --allowShareMismatch writes it anyway (the share\n"
         + "            will then not hold).\n"
+        + "  --split   held-out sets by scene: NAME:SHARE,... (shares add up to 1). --output is then\n"
+        + "            a folder: NAME.jsonl (messages) or NAME.json (llava) per set, and splits.json\n"
+        + "            with each set's scene ids. A scene's set is a stable hash of its id alone\n"
+        + "            (SHA-256), so every QA of a scene and of its image lands in one set, and a\n"
+        + "            scene keeps its set when the data grows: evaluate (eval) on scenes the model\n"
+        + "            did not train on.\n"
         + "Formats:\n"
         + "  messages  JSON Lines, one conversation per line in the Hugging Face / TRL chat format\n"
         + "            {\"images\": [uri], \"scene_id\": .., \"messages\": [{\"role\": \"user\", \"content\":\n"
@@ -85,7 +93,14 @@ final class ExportCommand implements Command {
     boolean overwrite = Args.flag(args, "overwrite");
     String unknownOption =
         Args.unknownOption(
-            args, "format", "input", "output", "overwrite", "layout", "allowShareMismatch");
+            args,
+            "format",
+            "input",
+            "output",
+            "overwrite",
+            "layout",
+            "allowShareMismatch",
+            "split");
     if (unknownOption != null) {
       err.println("spatialvqa export: " + unknownOption + "\n");
       err.println(help());
@@ -95,7 +110,24 @@ final class ExportCommand implements Command {
     String layoutArg = Args.value(args, "layout");
     List<String> unknown =
         Args.without(
-            args, "format", "input", "output", "overwrite", "layout", "allowShareMismatch");
+            args,
+            "format",
+            "input",
+            "output",
+            "overwrite",
+            "layout",
+            "allowShareMismatch",
+            "split");
+    String splitArg = Args.value(args, "split");
+    SceneSplit split = null;
+    if (splitArg != null) {
+      try {
+        split = SceneSplit.parse(splitArg);
+      } catch (IllegalArgumentException e) {
+        err.println("spatialvqa export: " + e.getMessage());
+        return 2;
+      }
+    }
     ExportLayout requested = null;
     String layoutError = null;
     if (layoutArg != null) {
@@ -166,8 +198,15 @@ final class ExportCommand implements Command {
               + " --output)");
       return 2;
     }
-    if (Files.isDirectory(target)) {
+    if (split == null && Files.isDirectory(target)) {
       err.println("spatialvqa export: --output must be a file, " + target + " is a folder");
+      return 2;
+    }
+    if (split != null && Files.isRegularFile(target)) {
+      err.println(
+          "spatialvqa export: with --split, --output is a folder (one file per split); "
+              + target
+              + " is a file");
       return 2;
     }
     if (Files.isDirectory(in.resolve("qa"))) {
@@ -182,9 +221,113 @@ final class ExportCommand implements Command {
     if (byImage == null) {
       return 1;
     }
+    if (split != null) {
+      return writeSplits(byImage, split, format, layout, accounted, target, out);
+    }
     List<List<QaRecord>> conversations = conversations(byImage, layout);
-    ObjectMapper json = new ObjectMapper();
     Path outPath = Path.of(output);
+    int turns = write(outPath, format, conversations, layout);
+    out.println(
+        "wrote "
+            + conversations.size()
+            + " conversations ("
+            + turns
+            + " QA pairs, layout "
+            + layout
+            + accountedNote(accounted, layout)
+            + ") as "
+            + format
+            + " to "
+            + outPath);
+    return 0;
+  }
+
+  private static String accountedNote(Accounted accounted, ExportLayout layout) {
+    return accounted == null
+        ? ", no mix accounting found next to the input"
+        : layout == accounted.layout ? ", as the mix gate accounted" : ", NOT as accounted";
+  }
+
+  /**
+   * One file per split under {@code dir} ({@code NAME.jsonl} for messages, {@code NAME.json} for
+   * llava) and {@code splits.json}: the spec, and per split its scenes, images, conversations and
+   * QA. An image goes where its scene goes ({@link SceneSplit#assignImage}).
+   */
+  static int writeSplits(
+      Map<String, List<QaRecord>> byImage,
+      SceneSplit split,
+      String format,
+      ExportLayout layout,
+      Accounted accounted,
+      Path dir,
+      PrintStream out)
+      throws IOException {
+    Map<String, Map<String, List<QaRecord>>> parts = new java.util.LinkedHashMap<>();
+    Map<String, java.util.TreeSet<String>> scenes = new java.util.LinkedHashMap<>();
+    for (String n : split.names()) {
+      parts.put(n, new TreeMap<>());
+      scenes.put(n, new java.util.TreeSet<>());
+    }
+    for (Map.Entry<String, List<QaRecord>> e : byImage.entrySet()) {
+      java.util.Set<String> ids = new java.util.TreeSet<>();
+      for (QaRecord q : e.getValue()) {
+        ids.add(q.getSceneId());
+      }
+      String n = split.assignImage(ids);
+      parts.get(n).put(e.getKey(), e.getValue());
+      scenes.get(n).addAll(ids);
+    }
+    Files.createDirectories(dir);
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode summary = json.createObjectNode();
+    summary.put("split", String.join(",", split.names()));
+    summary.put(
+        "rule",
+        "a scene's set: the first 64 bits of SHA-256(\"spatialvqa-split\\0\" + scene_id) over 2^64"
+            + " against the cumulative shares; an image goes with its (smallest) scene id");
+    summary.put("format", format);
+    summary.put("layout", layout.toString());
+    ObjectNode sets = summary.putObject("sets");
+    for (String n : split.names()) {
+      List<List<QaRecord>> conversations = conversations(parts.get(n), layout);
+      Path file = dir.resolve(n + (format.equals("messages") ? ".jsonl" : ".json"));
+      int turns = write(file, format, conversations, layout);
+      ObjectNode o = sets.putObject(n);
+      o.put("file", file.getFileName().toString());
+      o.put("scenes", scenes.get(n).size());
+      o.put("images", parts.get(n).size());
+      o.put("conversations", conversations.size());
+      o.put("qa", turns);
+      ArrayNode ids = o.putArray("scene_ids");
+      scenes.get(n).forEach(ids::add);
+      out.println(
+          "wrote "
+              + n
+              + ": "
+              + scenes.get(n).size()
+              + " scenes, "
+              + conversations.size()
+              + " conversations ("
+              + turns
+              + " QA pairs, layout "
+              + layout
+              + accountedNote(accounted, layout)
+              + ") as "
+              + format
+              + " to "
+              + file);
+    }
+    Files.writeString(
+        dir.resolve("splits.json"),
+        json.enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary) + "\n");
+    return 0;
+  }
+
+  /** Writes the conversations to one file; returns the QA pairs written. */
+  static int write(
+      Path outPath, String format, List<List<QaRecord>> conversations, ExportLayout layout)
+      throws IOException {
+    ObjectMapper json = new ObjectMapper();
     if (outPath.toAbsolutePath().getParent() != null) {
       Files.createDirectories(outPath.toAbsolutePath().getParent());
     }
@@ -206,21 +349,7 @@ final class ExportCommand implements Command {
         w.write('\n');
       }
     }
-    out.println(
-        "wrote "
-            + conversations.size()
-            + " conversations ("
-            + turns
-            + " QA pairs, layout "
-            + layout
-            + (accounted == null
-                ? ", no mix accounting found next to the input"
-                : layout == accounted.layout ? ", as the mix gate accounted" : ", NOT as accounted")
-            + ") as "
-            + format
-            + " to "
-            + outPath);
-    return 0;
+    return turns;
   }
 
   /** The export layout a run's mix gate accounted for, and where that was read. */

@@ -29,6 +29,8 @@ public final class Main {
             new DemoCommand(),
             new RunCommand(),
             new EvaluateCommand(),
+            new EvalCommand(),
+            new ReportCommand(),
             new InspectCommand(),
             new TemplatesCommand(),
             new ExportCommand(),

@@ -19,12 +19,14 @@ import java.time.Duration;
  *       apart, 5% crops 4-6 (see {@code PerceptualHashTest} and {@code bench dedupe}).
  *   <li>{@code clipThreshold}: CLIP image embeddings with cosine strictly above this are
  *       near-duplicates (default 0.95), used when a CLIP vision model is configured.
- *   <li>{@code bands} x {@code bitsPerBand}: cosine LSH keys of the signature (default 16 x 8; for
- *       hashes d bits apart the probability to share a key is 0.9996 at d = 2, 0.95 at d = 6, 0.88
- *       at d = 8; unrelated ones 0.06).
+ *   <li>Perceptual-hash keys: {@code maxHammingDistance + 1} bands of {@code 64 / (maxHamming + 1)}
+ *       hash bits each (default 9 x 7), disjoint, so two hashes within the distance share a key
+ *       with certainty (pigeonhole: 8 differing bits cannot touch 9 bands): no LSH misses.
+ *   <li>{@code bands} x {@code bitsPerBand}: random-hyperplane LSH keys of the CLIP embedding
+ *       (default 16 x 8: pairs at cosine 0.95 share a key with probability 0.9999).
  *   <li>{@code maxKeptPerKey}: the bound of each key's state; the oldest entry is evicted (default
- *       1024: with 256 keys per band about 260,000 distinct scenes fit in a TTL before eviction
- *       starts).
+ *       1024: with 128 keys per hash band about 130,000 distinct scenes fit in a TTL before
+ *       eviction starts; counted {@code dedupe_state_evicted}).
  *   <li>{@code allowedLateness}: how much later than its TTL a key's state is cleared (default 1
  *       minute).
  * </ul>
@@ -85,6 +87,7 @@ public final class ImageDedupeConfig implements Serializable {
     this.allowedLateness = allowedLateness;
     this.seed = seed;
     phashDedupe();
+    clipDedupe();
   }
 
   public static ImageDedupeConfig defaults() {
@@ -177,7 +180,11 @@ public final class ImageDedupeConfig implements Serializable {
 
   /** The embedding-dedupe config of the perceptual-hash stage (sliding look-back of the TTL). */
   public DedupeConfig phashDedupe() {
-    return base().withThreshold(phashCosineThreshold());
+    int bands = maxHammingDistance + 1;
+    return base()
+        .withThreshold(phashCosineThreshold())
+        .withBands(bands, Math.min(30, PerceptualHash.BITS / bands))
+        .withCoordinateBands(true);
   }
 
   /** The embedding-dedupe config of the CLIP stage. */
@@ -194,9 +201,16 @@ public final class ImageDedupeConfig implements Serializable {
         .withSeed(seed);
   }
 
-  /** Approximate bytes of state per kept scene for a signature of {@code dim} floats. */
-  public long bytesPerKeptScene(int dim) {
-    // per band: one KeptSet entry (id ~64 B as UTF, group flag, timestamp, length + floats)
+  /**
+   * Approximate bytes of state per kept scene in the perceptual-hash stage: one entry per band
+   * (scene id ~64 B, group flag, timestamp, length + 64 floats).
+   */
+  public long bytesPerKeptScenePhash() {
+    return (long) phashDedupe().bands() * (4L * PerceptualHash.BITS + 64 + 1 + 8 + 4);
+  }
+
+  /** The same for the CLIP stage, for an embedding of {@code dim} floats. */
+  public long bytesPerKeptSceneClip(int dim) {
     return (long) bands * (4L * dim + 64 + 1 + 8 + 4);
   }
 

@@ -19,7 +19,7 @@ public final class DedupeSettings {
                   ImageIngest.duration("dedupeTtl", o.getDedupeTtl()).getMillis()))
           .withMaxHammingDistance(o.getDedupeMaxHamming())
           .withClipThreshold(o.getDedupeClipThreshold())
-          .withBands(o.getDedupeSceneBands(), o.getDedupeSceneBitsPerBand())
+          .withBands(o.getDedupeClipBands(), o.getDedupeClipBitsPerBand())
           .withMaxKeptPerKey(o.getDedupeSceneMaxKeptPerKey());
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("bad scene dedupe option: " + e.getMessage(), e);

@@ -44,17 +44,17 @@ public interface DedupeOptions extends PipelineOptions {
 
   void setDedupeClipThreshold(double value);
 
-  @Description("LSH bands of the scene signature (state keys per scene).")
+  @Description("Random-hyperplane LSH bands of the CLIP image embedding (state keys per scene).")
   @Default.Integer(ImageDedupeConfig.DEFAULT_BANDS)
-  int getDedupeSceneBands();
+  int getDedupeClipBands();
 
-  void setDedupeSceneBands(int value);
+  void setDedupeClipBands(int value);
 
-  @Description("Bits per LSH band of the scene signature.")
+  @Description("Bits per LSH band of the CLIP image embedding.")
   @Default.Integer(ImageDedupeConfig.DEFAULT_BITS_PER_BAND)
-  int getDedupeSceneBitsPerBand();
+  int getDedupeClipBitsPerBand();
 
-  void setDedupeSceneBitsPerBand(int value);
+  void setDedupeClipBitsPerBand(int value);
 
   @Description("Most scenes kept per LSH key (the oldest is evicted beyond it).")
   @Default.Integer(ImageDedupeConfig.DEFAULT_MAX_KEPT_PER_KEY)

@@ -139,8 +139,8 @@ class DedupeWiringTest {
                 "--dedupeTtl=2d",
                 "--dedupeMaxHamming=6",
                 "--dedupeClipThreshold=0.9",
-                "--dedupeSceneBands=12",
-                "--dedupeSceneBitsPerBand=7",
+                "--dedupeClipBands=12",
+                "--dedupeClipBitsPerBand=7",
                 "--dedupeSceneMaxKeptPerKey=99"));
     dev.spatialvqa.core.dedupe.ImageDedupeConfig sc =
         SpatialVqaPipeline.Config.from(scenes).sceneDedupe();

@@ -42,8 +42,9 @@ import org.apache.beam.sdk.values.TupleTagList;
  *   <li>{@code NearPhash}: {@link DedupeEmbeddings} on the 64-bit perceptual hash ({@code phash},
  *       as a {@code +-1/8} vector: cosine {@code = 1 - 2 d / 64}) with a sliding look-back of the
  *       TTL: scenes at most {@link ImageDedupeConfig#maxHammingDistance} bits apart are
- *       near-duplicates ({@code method = phash64}); LSH band keys, at most {@code maxKeptPerKey}
- *       entries per key, expiry timers (see {@link DedupeEmbeddings}).
+ *       near-duplicates ({@code method = phash64}); disjoint hash-bit band keys (certain to meet
+ *       within the distance), at most {@code maxKeptPerKey} entries per key, expiry timers (see
+ *       {@link DedupeEmbeddings}).
  *   <li>{@code NearClip}: scenes with a CLIP image embedding ({@code clip_embedding}, computed by
  *       the scene filter when a CLIP vision model is configured) are also compared by cosine
  *       ({@code method = clip}, threshold {@link ImageDedupeConfig#clipThreshold}); scenes without
@@ -57,8 +58,8 @@ import org.apache.beam.sdk.values.TupleTagList;
  * scene_dedupe_unsigned}. State size: counters {@code dedupe_state_added}, {@code
  * dedupe_state_evicted}, {@code dedupe_state_expired} (added - evicted - expired = live band
  * entries), {@code scene_dedupe_exact_entries} - {@code scene_dedupe_exact_expired} (live content
- * hashes; {@link ImageDedupeConfig#bytesPerKeptScene} the bytes each costs), distribution {@code
- * dedupe_kept_per_key}.
+ * hashes; {@link ImageDedupeConfig#bytesPerKeptScenePhash} the bytes each costs), distribution
+ * {@code dedupe_kept_per_key}.
  */
 public final class DedupeScenes extends PTransform<PCollection<PerceivedScene>, PCollectionTuple> {
   private static final long serialVersionUID = 1L;

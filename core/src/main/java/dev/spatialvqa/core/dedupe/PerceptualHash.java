@@ -16,9 +16,10 @@ import dev.spatialvqa.core.image.RgbImage;
  * {@code i} is 1 when coefficient {@code i} is above their median. Two hashes are compared by
  * Hamming distance ({@link #distance}); {@link #similarity} is {@code 1 - distance / 64}.
  *
- * <p>Why this and not a library: no maintained Java perceptual-hash library is served by the Maven
- * repository these machines reach (see the README's dependency table); the algorithm is 60 lines
- * and tested on planted copies of real scenes ({@code PerceptualHashTest}).
+ * <p>Why this and not a library: the one Java library on Maven Central (JImageHash) has a single
+ * release and no maintenance since, and its hashes change between its versions (see the README's
+ * dependency table); this algorithm is 60 lines, fixed, and tested on planted copies of real scenes
+ * ({@code PerceptualHashTest}).
  */
 public final class PerceptualHash {
   /** Side of the downscaled luminance image the DCT runs on. */

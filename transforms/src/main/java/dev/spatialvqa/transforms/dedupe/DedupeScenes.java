@@ -15,6 +15,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
@@ -243,14 +244,25 @@ public final class DedupeScenes extends PTransform<PCollection<PerceivedScene>, 
     }
   }
 
-  /** Each duplicate scene is one filtered input of the ledger. */
+  /**
+   * Each duplicate scene is one filtered input of the ledger. Event times of elements without one
+   * (bounded inputs: the minimum timestamp) are recorded as null.
+   */
   static final class CountFilteredFn extends DoFn<DuplicateRecord, DuplicateRecord> {
     private final Counter filtered = Ledger.filtered(REASON);
 
     @ProcessElement
     public void process(@Element DuplicateRecord d, OutputReceiver<DuplicateRecord> out) {
       filtered.inc();
-      out.output(d);
+      out.output(
+          DuplicateRecord.newBuilder(d)
+              .setEventTime(eventTime(d.getEventTime()))
+              .setKeptEventTime(eventTime(d.getKeptEventTime()))
+              .build());
+    }
+
+    private static Long eventTime(Long t) {
+      return t == null || t <= BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis() ? null : t;
     }
   }
 }

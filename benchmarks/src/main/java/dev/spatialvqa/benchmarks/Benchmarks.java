@@ -15,6 +15,7 @@ public final class Benchmarks {
     m.put("mix", MixBenchmark::new);
     m.put("fetch", FetchBenchmark::new);
     m.put("dedupe", DedupeBenchmark::new);
+    m.put("dedupe-qa-text", QaTextDedupeBenchmark::new);
     m.put("model", ModelBenchmark::new);
     m.put("pipeline", PipelineBenchmark::new);
     return m;

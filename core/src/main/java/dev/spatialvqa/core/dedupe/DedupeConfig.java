@@ -42,6 +42,7 @@ public final class DedupeConfig implements Serializable {
   private final int maxKeptPerKey;
   private final long seed;
   private final String embedder;
+  private final boolean coordinateBands;
 
   private DedupeConfig(
       double threshold,
@@ -52,7 +53,8 @@ public final class DedupeConfig implements Serializable {
       int bitsPerBand,
       int maxKeptPerKey,
       long seed,
-      String embedder) {
+      String embedder,
+      boolean coordinateBands) {
     this.threshold = threshold;
     this.windowKind = windowKind;
     this.windowSize = windowSize;
@@ -62,6 +64,7 @@ public final class DedupeConfig implements Serializable {
     this.maxKeptPerKey = maxKeptPerKey;
     this.seed = seed;
     this.embedder = embedder;
+    this.coordinateBands = coordinateBands;
   }
 
   public static DedupeConfig defaults() {
@@ -74,7 +77,8 @@ public final class DedupeConfig implements Serializable {
         6,
         64,
         20240601L,
-        TextEmbedders.DEFAULT);
+        TextEmbedders.DEFAULT,
+        false);
   }
 
   public DedupeConfig withThreshold(double t) {
@@ -90,7 +94,8 @@ public final class DedupeConfig implements Serializable {
         bitsPerBand,
         maxKeptPerKey,
         seed,
-        embedder);
+        embedder,
+        coordinateBands);
   }
 
   public DedupeConfig withFixedWindow(Duration size) {
@@ -109,7 +114,16 @@ public final class DedupeConfig implements Serializable {
       throw new IllegalArgumentException("window size must be > 0, got " + size);
     }
     return new DedupeConfig(
-        threshold, kind, size, allowedLateness, bands, bitsPerBand, maxKeptPerKey, seed, embedder);
+        threshold,
+        kind,
+        size,
+        allowedLateness,
+        bands,
+        bitsPerBand,
+        maxKeptPerKey,
+        seed,
+        embedder,
+        coordinateBands);
   }
 
   public DedupeConfig withAllowedLateness(Duration lateness) {
@@ -125,7 +139,8 @@ public final class DedupeConfig implements Serializable {
         bitsPerBand,
         maxKeptPerKey,
         seed,
-        embedder);
+        embedder,
+        coordinateBands);
   }
 
   public DedupeConfig withBands(int bands, int bitsPerBand) {
@@ -144,7 +159,8 @@ public final class DedupeConfig implements Serializable {
         bitsPerBand,
         maxKeptPerKey,
         seed,
-        embedder);
+        embedder,
+        coordinateBands);
   }
 
   public DedupeConfig withMaxKeptPerKey(int max) {
@@ -160,7 +176,8 @@ public final class DedupeConfig implements Serializable {
         bitsPerBand,
         max,
         seed,
-        embedder);
+        embedder,
+        coordinateBands);
   }
 
   public DedupeConfig withSeed(long s) {
@@ -173,7 +190,8 @@ public final class DedupeConfig implements Serializable {
         bitsPerBand,
         maxKeptPerKey,
         s,
-        embedder);
+        embedder,
+        coordinateBands);
   }
 
   public DedupeConfig withEmbedder(String spec) {
@@ -190,7 +208,33 @@ public final class DedupeConfig implements Serializable {
         bitsPerBand,
         maxKeptPerKey,
         seed,
-        spec.trim());
+        spec.trim(),
+        coordinateBands);
+  }
+
+  /**
+   * Band keys from the signs of disjoint groups of {@code bitsPerBand} consecutive coordinates
+   * instead of random hyperplanes: for sign vectors (a perceptual hash as {@code +-1}) band {@code
+   * b} is bits {@code [b * bitsPerBand, (b + 1) * bitsPerBand)} of the hash, so two hashes at most
+   * {@code bands - 1} bits apart share a key with certainty (pigeonhole). Needs {@code bands *
+   * bitsPerBand <= dimension}.
+   */
+  public DedupeConfig withCoordinateBands(boolean on) {
+    return new DedupeConfig(
+        threshold,
+        windowKind,
+        windowSize,
+        allowedLateness,
+        bands,
+        bitsPerBand,
+        maxKeptPerKey,
+        seed,
+        embedder,
+        on);
+  }
+
+  public boolean coordinateBands() {
+    return coordinateBands;
   }
 
   public double threshold() {
@@ -273,6 +317,7 @@ public final class DedupeConfig implements Serializable {
         + bands
         + "x"
         + bitsPerBand
+        + (coordinateBands ? " (coordinate signs)" : "")
         + ", maxKeptPerKey="
         + maxKeptPerKey
         + ", seed="

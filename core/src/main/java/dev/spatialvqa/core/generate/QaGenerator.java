@@ -124,6 +124,7 @@ public final class QaGenerator {
 
     State st = new State(scene, objs, rng, provenance);
     List<QaRecord> out = new ArrayList<>();
+    java.util.Set<String> asked = new java.util.HashSet<>();
     int[] cursor = {0, 0};
     boolean quantTurn = rng.nextBoolean();
     while (out.size() < config.qaPerScene()) {
@@ -138,6 +139,9 @@ public final class QaGenerator {
         while (!s.candidates.isEmpty() && r == null) {
           any = true;
           r = ask(s.type, s.candidates.poll(), st);
+          if (r != null && !asked.add(r.getQuestion() + "\u0000" + r.getAnswer())) {
+            r = null; // an exact repeat within the scene (the QA-level guard)
+          }
         }
       }
       if (r != null) {

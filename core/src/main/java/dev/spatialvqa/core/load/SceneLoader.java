@@ -67,6 +67,18 @@ public final class SceneLoader {
 
   public record NeedsPerception(FetchedImage image) implements Loaded {}
 
+  /** The image's perceptual hash (the scene-dedupe signature), EXIF orientation applied. */
+  private static long perceptualHash(byte[] imageBytes, int exifOrientation, String imageUri)
+      throws InputException {
+    try {
+      return dev.spatialvqa.core.dedupe.PerceptualHash.of(
+          dev.spatialvqa.core.image.RgbImage.decode(imageBytes, exifOrientation));
+    } catch (IOException | RuntimeException ex) {
+      throw new InputException(
+          "undecodable_image", "image " + imageUri + ": " + ex.getMessage(), ex);
+    }
+  }
+
   public Loaded load(ManifestEntry e, String manifestUri, Long eventTime)
       throws InputException, IOException {
     String imageUri = resolve(manifestUri, e.image());
@@ -121,6 +133,8 @@ public final class SceneLoader {
       k = new Intrinsics(d.fx(), d.fy(), d.cx(), d.cy());
       kSource = IntrinsicsSource.valueOf(est.source());
     }
+
+    Long phash = perceptualHash(imageBytes, probe.exifOrientation(), imageUri);
 
     String depthUri = resolve(manifestUri, e.depth());
     BufferedImage depthImg =
@@ -228,6 +242,7 @@ public final class SceneLoader {
             .setDepthM(depth)
             .setObjects(objects)
             .setEventTime(eventTime)
+            .setPhash(phash)
             .setProvenance(
                 Provenance.newBuilder()
                     .setEngineVersion(EngineInfo.VERSION)

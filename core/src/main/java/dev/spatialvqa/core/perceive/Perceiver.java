@@ -275,8 +275,9 @@ public final class Perceiver implements AutoCloseable {
       throws TranslateException {
     Outcome[] out = new Outcome[images.size()];
     List<Integer> keep = new ArrayList<>();
+    float[][] emb = null;
     if (filter != null) {
-      float[][] emb = clipLease.predict(clip, pixels);
+      emb = clipLease.predict(clip, pixels);
       for (int i = 0; i < images.size(); i++) {
         SceneFilter.Decision d = filter.decide(emb[i]);
         if (d.keep()) {
@@ -312,7 +313,14 @@ public final class Perceiver implements AutoCloseable {
         List<SamSegmenter.Mask> masks = sam == null ? null : sam.segment(kept.get(k), r);
         out[i] =
             new Perceived(
-                images.get(i), scene(images.get(i), kept.get(k), depths.get(k), r, masks));
+                images.get(i),
+                scene(
+                    images.get(i),
+                    kept.get(k),
+                    depths.get(k),
+                    r,
+                    masks,
+                    emb == null ? null : emb[i]));
       }
     }
     proposerCounts.forEach((k, v) -> counts.merge(k, v, Long::sum));
@@ -324,7 +332,8 @@ public final class Perceiver implements AutoCloseable {
       RgbImage img,
       DepthPrediction d,
       List<Region> regs,
-      List<SamSegmenter.Mask> masks) {
+      List<SamSegmenter.Mask> masks,
+      float[] clipEmbedding) {
     int w = img.width();
     int h = img.height();
     ImageIntrinsics.Choice k =
@@ -376,6 +385,8 @@ public final class Perceiver implements AutoCloseable {
         .setDepthM(depthBytes)
         .setObjects(objects)
         .setEventTime(f.getEventTime())
+        .setPhash(dev.spatialvqa.core.dedupe.PerceptualHash.of(img))
+        .setClipEmbedding(clipEmbedding == null ? null : unitList(clipEmbedding))
         .setProvenance(
             Provenance.newBuilder()
                 .setEngineVersion(EngineInfo.VERSION)
@@ -383,6 +394,20 @@ public final class Perceiver implements AutoCloseable {
                 .setSettings(settingsUsed)
                 .build())
         .build();
+  }
+
+  /** The embedding as a unit-length list (the scene-dedupe signature). */
+  static List<Float> unitList(float[] v) {
+    double n = 0;
+    for (float x : v) {
+      n += (double) x * x;
+    }
+    double s = n > 0 ? 1 / Math.sqrt(n) : 0;
+    List<Float> out = new ArrayList<>(v.length);
+    for (float x : v) {
+      out.add((float) (x * s));
+    }
+    return out;
   }
 
   @Override

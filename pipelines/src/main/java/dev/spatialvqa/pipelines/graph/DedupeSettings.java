@@ -1,6 +1,7 @@
 package dev.spatialvqa.pipelines.graph;
 
 import dev.spatialvqa.core.dedupe.DedupeConfig;
+import dev.spatialvqa.core.dedupe.ImageDedupeConfig;
 import dev.spatialvqa.pipelines.options.DedupeOptions;
 import java.time.Duration;
 import java.util.Locale;
@@ -8,6 +9,22 @@ import java.util.Locale;
 /** Reads {@link DedupeOptions} once into a {@link DedupeConfig} (validated, with messages). */
 public final class DedupeSettings {
   private DedupeSettings() {}
+
+  /** The scene-dedupe config (validated; messages name the option). */
+  public static ImageDedupeConfig scenes(DedupeOptions o) {
+    try {
+      return ImageDedupeConfig.defaults()
+          .withTtl(
+              java.time.Duration.ofMillis(
+                  ImageIngest.duration("dedupeTtl", o.getDedupeTtl()).getMillis()))
+          .withMaxHammingDistance(o.getDedupeMaxHamming())
+          .withClipThreshold(o.getDedupeClipThreshold())
+          .withBands(o.getDedupeClipBands(), o.getDedupeClipBitsPerBand())
+          .withMaxKeptPerKey(o.getDedupeSceneMaxKeptPerKey());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("bad scene dedupe option: " + e.getMessage(), e);
+    }
+  }
 
   public static DedupeConfig from(DedupeOptions o) {
     DedupeConfig.WindowKind kind;

@@ -1,6 +1,7 @@
 package dev.spatialvqa.pipelines.graph;
 
 import dev.spatialvqa.core.dedupe.DedupeConfig;
+import dev.spatialvqa.core.dedupe.ImageDedupeConfig;
 import dev.spatialvqa.core.generate.QaConfig;
 import dev.spatialvqa.core.lift.IntrinsicsEstimator;
 import dev.spatialvqa.core.lift.LiftConfig;
@@ -17,6 +18,7 @@ import dev.spatialvqa.schemas.PerceivedScene;
 import dev.spatialvqa.schemas.QaRecord;
 import dev.spatialvqa.schemas.SceneRecord;
 import dev.spatialvqa.transforms.dedupe.DedupeQaTexts;
+import dev.spatialvqa.transforms.dedupe.DedupeScenes;
 import dev.spatialvqa.transforms.errors.CountAs;
 import dev.spatialvqa.transforms.errors.DeadLetterCollector;
 import dev.spatialvqa.transforms.errors.DeadLetters;
@@ -53,8 +55,9 @@ import org.joda.time.Duration;
  * #process} is the seam tests use: the real graph between in-memory sources and sinks.
  *
  * <pre>
- * manifest lines -> LoadScenes -> LiftScenes -> ResolveAmbiguity -> GenerateQa -> DedupeQaTexts -> MixGate -> qa/
- *   `- image-only lines -> Perceive -'  scenes/ <-'                      duplicates/ <-'  general mix (--mixInput) -'
+ * manifest lines -> LoadScenes -> DedupeScenes -> LiftScenes -> ResolveAmbiguity -> GenerateQa -> MixGate -> qa/
+ *   `- image-only lines -> Perceive -'  `-> duplicates/   scenes/ <-'   general mix (--mixInput) -'
+ *   (--dedupeQaText: DedupeQaTexts between GenerateQa and MixGate, also to duplicates/)
  *                                                                                       reserve/, accounting/
  * urls: | watch: | kafka: | pubsub: -> IngestImages (fetch, dedupe) -> [--until=fetch] images/
  *                                      (full run: -> PerceiveImages -> LiftScenes ...; needs --models)
@@ -71,19 +74,30 @@ public final class SpatialVqaPipeline {
   private SpatialVqaPipeline() {}
 
   /**
-   * Plain configuration values of the graph (never PipelineOptions). {@code dedupe} is null when
-   * near-duplicate dedupe of QA is off ({@code --dedupe=false}); {@code perception} is null when
-   * the run has no perception settings (images that need perception are then dead letters).
+   * Plain configuration values of the graph (never PipelineOptions). {@code sceneDedupe} is null
+   * when scene dedupe is off ({@code --dedupe=false}); {@code dedupe} (QA-text dedupe) is null
+   * unless {@code --dedupeQaText}; {@code perception} is null when the run has no perception
+   * settings (images that need perception are then dead letters).
    */
   public record Config(
       LiftConfig lift,
       QaConfig qa,
       DedupeConfig dedupe,
       PerceptionSettings perception,
-      AmbiguityConfig refer)
+      AmbiguityConfig refer,
+      ImageDedupeConfig sceneDedupe)
       implements Serializable {
+    public Config(
+        LiftConfig lift,
+        QaConfig qa,
+        DedupeConfig dedupe,
+        PerceptionSettings perception,
+        AmbiguityConfig refer) {
+      this(lift, qa, dedupe, perception, refer, ImageDedupeConfig.defaults());
+    }
+
     public Config(LiftConfig lift, QaConfig qa) {
-      this(lift, qa, DedupeConfig.defaults(), null, AmbiguityConfig.defaults());
+      this(lift, qa, null, null, AmbiguityConfig.defaults());
     }
 
     public Config(LiftConfig lift, QaConfig qa, DedupeConfig dedupe) {
@@ -96,7 +110,7 @@ public final class SpatialVqaPipeline {
     }
 
     public static Config defaults() {
-      return new Config(LiftConfig.defaults(), QaConfig.defaults(), DedupeConfig.defaults());
+      return new Config(LiftConfig.defaults(), QaConfig.defaults());
     }
 
     /** The one mapping of the run's options to each stage's pure config. */
@@ -104,7 +118,7 @@ public final class SpatialVqaPipeline {
       return new Config(
           LiftConfig.defaults().withMinPoints(o.getMinObjectPoints()),
           dev.spatialvqa.pipelines.options.QaConfigs.from(o),
-          o.getDedupe() ? DedupeSettings.from(o) : null,
+          o.getDedupeQaText() ? DedupeSettings.from(o) : null,
           PerceptionSettings.from(o),
           AmbiguityConfig.defaults()
               .withEmbedder(o.getEmbedder())
@@ -112,21 +126,27 @@ public final class SpatialVqaPipeline {
                   dev.spatialvqa.core.refer.Captions.defaults()
                       .withExtraTokens(
                           java.util.Arrays.asList(o.getCaptionSpecialTokens().split(",")))
-                      .withMaxChars(o.getMaxCaptionChars())));
+                      .withMaxChars(o.getMaxCaptionChars())),
+          o.getDedupe() ? DedupeSettings.scenes(o) : null);
     }
 
     public Config withDedupe(DedupeConfig d) {
-      return new Config(lift, qa, d, perception, refer);
+      return new Config(lift, qa, d, perception, refer, sceneDedupe);
     }
 
     /** Perception models and settings (null: images that need perception are dead letters). */
     public Config withPerception(PerceptionSettings p) {
-      return new Config(lift, qa, dedupe, p, refer);
+      return new Config(lift, qa, dedupe, p, refer, sceneDedupe);
     }
 
     /** How referring expressions are chosen, with which caption embedder. */
     public Config withRefer(AmbiguityConfig r) {
-      return new Config(lift, qa, dedupe, perception, r);
+      return new Config(lift, qa, dedupe, perception, r, sceneDedupe);
+    }
+
+    /** Scene dedupe (null: off). */
+    public Config withSceneDedupe(ImageDedupeConfig d) {
+      return new Config(lift, qa, dedupe, perception, refer, d);
     }
 
     /** Perception roles the run lacks (every required role without a model config). */
@@ -295,7 +315,9 @@ public final class SpatialVqaPipeline {
     }
     PCollection<PerceivedScene> allPerceived =
         PCollectionList.of(perceived).apply("AllPerceivedScenes", Flatten.pCollections());
-    PCollectionTuple lifted = allPerceived.apply("LiftScenes", LiftScenes.with(cfg.lift()));
+    PCollectionTuple unique = dedupeScenes(allPerceived, cfg);
+    PCollectionTuple lifted =
+        unique.get(DedupeScenes.KEPT).apply("LiftScenes", LiftScenes.with(cfg.lift()));
     dead.add(lifted.get(DeadLetters.TAG));
     PCollection<SceneRecord> scenes =
         lifted
@@ -304,12 +326,32 @@ public final class SpatialVqaPipeline {
             .apply("CountScenes", CountAs.counter(Ledger.OUT + "scenes"));
     PCollection<QaRecord> qa = scenes.apply("GenerateQa", GenerateQa.with(cfg.qa()));
     PCollectionTuple deduped = dedupeQa(qa, cfg);
+    List<PCollection<DuplicateRecord>> dups = new ArrayList<>();
+    if (cfg.sceneDedupe() != null) {
+      dups.add(unique.get(DedupeScenes.DUPLICATES));
+    }
+    if (cfg.dedupe() != null) {
+      dups.add(deduped.get(DedupeQaTexts.DUPLICATES));
+    }
     return new Outputs(
         scenes,
         deduped.get(DedupeQaTexts.KEPT),
         dead,
         null,
-        cfg.dedupe() == null ? null : deduped.get(DedupeQaTexts.DUPLICATES));
+        dups.isEmpty()
+            ? null
+            : PCollectionList.of(dups).apply("AllDuplicates", Flatten.pCollections()));
+  }
+
+  /**
+   * The {@code DedupeScenes} step: scenes whose image duplicates an earlier scene's go to {@link
+   * DedupeScenes#DUPLICATES} (counted as filtered); with scene dedupe off, scenes pass unchanged.
+   */
+  public static PCollectionTuple dedupeScenes(PCollection<PerceivedScene> scenes, Config cfg) {
+    if (cfg.sceneDedupe() == null) {
+      return PCollectionTuple.of(DedupeScenes.KEPT, scenes);
+    }
+    return scenes.apply("DedupeScenes", DedupeScenes.of(cfg.sceneDedupe()));
   }
 
   /**

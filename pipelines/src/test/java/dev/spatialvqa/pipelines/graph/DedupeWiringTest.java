@@ -64,7 +64,8 @@ class DedupeWiringTest {
             QaRecord.newBuilder(q1).build(),
             qa("q2", "scene-2", "How far is the chair from the table?", "About 1.5 meters."),
             qa("q3", "scene-2", "Is the lamp above the bed?", "No."));
-    SpatialVqaPipeline.Config cfg = SpatialVqaPipeline.Config.defaults();
+    SpatialVqaPipeline.Config cfg =
+        SpatialVqaPipeline.Config.defaults().withDedupe(DedupeConfig.defaults());
 
     PCollection<QaRecord> in =
         p.apply("Qa", Create.of(qas).withCoder(AvroCoder.of(QaRecord.class)));
@@ -107,6 +108,7 @@ class DedupeWiringTest {
             List.of(
                 "--input=manifest:m.jsonl",
                 "--output=out",
+                "--dedupeQaText=true",
                 "--dedupeWindow=sliding",
                 "--dedupeWindowSeconds=120",
                 "--dedupeThreshold=0.95",
@@ -128,14 +130,43 @@ class DedupeWiringTest {
     SpatialVqaOptions off =
         JobRunner.options(List.of("--input=manifest:m", "--output=o", "--dedupe=false"));
     assertEquals(null, SpatialVqaPipeline.Config.from(off).dedupe());
+    assertEquals(null, SpatialVqaPipeline.Config.from(off).sceneDedupe());
+    SpatialVqaOptions scenes =
+        JobRunner.options(
+            List.of(
+                "--input=manifest:m",
+                "--output=o",
+                "--dedupeTtl=2d",
+                "--dedupeMaxHamming=6",
+                "--dedupeClipThreshold=0.9",
+                "--dedupeClipBands=12",
+                "--dedupeClipBitsPerBand=7",
+                "--dedupeSceneMaxKeptPerKey=99"));
+    dev.spatialvqa.core.dedupe.ImageDedupeConfig sc =
+        SpatialVqaPipeline.Config.from(scenes).sceneDedupe();
+    assertEquals(Duration.ofDays(2), sc.ttl());
+    assertEquals(6, sc.maxHammingDistance());
+    assertEquals(0.9, sc.clipThreshold());
+    assertEquals(12, sc.bands());
+    assertEquals(7, sc.bitsPerBand());
+    assertEquals(99, sc.maxKeptPerKey());
+    assertEquals(null, SpatialVqaPipeline.Config.from(scenes).dedupe());
+    SpatialVqaOptions badH =
+        JobRunner.options(List.of("--input=manifest:m", "--output=o", "--dedupeMaxHamming=20"));
+    IllegalArgumentException eh =
+        assertThrows(IllegalArgumentException.class, () -> SpatialVqaPipeline.Config.from(badH));
+    assertTrue(eh.getMessage().contains("20"), eh.getMessage());
 
     SpatialVqaOptions bad =
-        JobRunner.options(List.of("--input=manifest:m", "--output=o", "--dedupeWindow=tumbling"));
+        JobRunner.options(
+            List.of(
+                "--input=manifest:m", "--output=o", "--dedupeQaText", "--dedupeWindow=tumbling"));
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> SpatialVqaPipeline.Config.from(bad));
     assertTrue(e.getMessage().contains("tumbling"), e.getMessage());
     SpatialVqaOptions badT =
-        JobRunner.options(List.of("--input=manifest:m", "--output=o", "--dedupeThreshold=1.5"));
+        JobRunner.options(
+            List.of("--input=manifest:m", "--output=o", "--dedupeQaText", "--dedupeThreshold=1.5"));
     e = assertThrows(IllegalArgumentException.class, () -> SpatialVqaPipeline.Config.from(badT));
     assertTrue(e.getMessage().contains("1.5"), e.getMessage());
   }

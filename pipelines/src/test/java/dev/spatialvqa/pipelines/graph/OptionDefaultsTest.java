@@ -24,7 +24,13 @@ class OptionDefaultsTest {
   void unsetOptionsMapToTheCoreDefaults() {
     SpatialVqaPipeline.Config c = SpatialVqaPipeline.Config.from(options());
     assertEquals(QaConfig.defaults().toString(), c.qa().toString());
-    assertEquals(DedupeConfig.defaults().toString(), c.dedupe().toString());
+    assertEquals(null, c.dedupe()); // QA-text dedupe is opt-in (--dedupeQaText)
+    assertEquals(
+        dev.spatialvqa.core.dedupe.ImageDedupeConfig.defaults().toString(),
+        c.sceneDedupe().toString());
+    assertEquals(
+        DedupeConfig.defaults().toString(),
+        SpatialVqaPipeline.Config.from(options("--dedupeQaText")).dedupe().toString());
     assertEquals(LiftConfig.defaults().minPoints(), c.lift().minPoints());
     assertEquals(AmbiguityConfig.defaults().embedder(), c.refer().embedder());
     assertEquals(IntrinsicsEstimator.DEFAULT_FOV_DEG, options().getDefaultHfovDeg());
@@ -33,7 +39,8 @@ class OptionDefaultsTest {
 
   @Test
   void theEmbedderOptionReachesEveryStageThatEmbeds() {
-    SpatialVqaPipeline.Config c = SpatialVqaPipeline.Config.from(options("--embedder=minilm:8"));
+    SpatialVqaPipeline.Config c =
+        SpatialVqaPipeline.Config.from(options("--embedder=minilm:8", "--dedupeQaText"));
     assertEquals("minilm:8", c.refer().embedder());
     assertEquals("minilm:8", c.dedupe().embedder());
   }

@@ -92,6 +92,7 @@ final class CompareInBandFn<T> extends DoFn<KV<String, BandProbe<T>>, KV<String,
   private final Counter evicted = Ledger.counter("dedupe_state_evicted");
   private final Counter expired = Ledger.counter("dedupe_state_expired");
   private final Counter bufferFull = Ledger.counter("dedupe_buffer_full");
+  private final Counter added = Ledger.counter("dedupe_state_added");
 
   CompareInBandFn(DedupeConfig config, Coder<T> payloadCoder) {
     this.config = config;
@@ -191,6 +192,7 @@ final class CompareInBandFn<T> extends DoFn<KV<String, BandProbe<T>>, KV<String,
       return new Verdict<>(
           p.band, m.entry.id, m.entry.timestampMillis, m.similarity, false, p.payload);
     }
+    added.inc();
     evicted.inc(
         kept.add(new KeptSet.Entry(p.id, p.group, ts, p.embedding), config.maxKeptPerKey()));
     if (sliding) {

@@ -26,15 +26,41 @@ final class KeyByBandFn<T> extends DoFn<KV<String, Embedded<T>>, KV<String, Band
       OutputReceiver<KV<String, BandProbe<T>>> out) {
     Embedded<T> e = kv.getValue();
     float[] v = Vectors.normalized(e.embedding());
-    if (lsh == null || lsh.dimension() != v.length) {
+    if (!config.coordinateBands() && (lsh == null || lsh.dimension() != v.length)) {
       lsh = new HyperplaneLsh(v.length, config.bands(), config.bitsPerBand(), config.seed());
     }
-    String[] keys = lsh.keys(v);
+    String[] keys = config.coordinateBands() ? coordinateKeys(v) : lsh.keys(v);
     for (int b = 0; b < keys.length; b++) {
       out.output(
           KV.of(
               keys[b] + windowSuffix(config, ts),
               new BandProbe<>(e.id(), e.group(), b, v, b == 0 ? e.payload() : null)));
     }
+  }
+
+  /** Band b: the signs of coordinates [b * bits, (b + 1) * bits) (see DedupeConfig). */
+  private String[] coordinateKeys(float[] v) {
+    int bits = config.bitsPerBand();
+    if (config.bands() * bits > v.length) {
+      throw new IllegalArgumentException(
+          config.bands()
+              + " coordinate bands of "
+              + bits
+              + " need "
+              + config.bands() * bits
+              + " dimensions, the signature has "
+              + v.length);
+    }
+    String[] keys = new String[config.bands()];
+    for (int b = 0; b < keys.length; b++) {
+      int sig = 0;
+      for (int j = 0; j < bits; j++) {
+        if (v[b * bits + j] >= 0) {
+          sig |= 1 << j;
+        }
+      }
+      keys[b] = "c" + b + ":" + Integer.toHexString(sig);
+    }
+    return keys;
   }
 }

@@ -783,6 +783,7 @@ public final class QaGenerator {
     settings.put("qa.unit_policy", config.unitPolicy().name());
     settings.put("qa.tie_policy", config.tiePolicy().name());
     settings.put("qa.per_scene", Integer.toString(config.qaPerScene()));
+    settings.put("qa.multi_step_per_scene", Integer.toString(config.multiStepPerScene()));
     if (!config.seedSalt().isEmpty()) {
       settings.put("qa.seed_salt", config.seedSalt());
     }

@@ -658,6 +658,9 @@ public final class QaGenerator {
     QaRecord r = build(t, st, objs, "value", null, null, false, value, unitText, noiseStd);
     r.setAnswerValueStated(stated);
     r.setMarginSi(measured.margin());
+    // what a reward function may accept: the value's own tie threshold (clock: the half hour the
+    // answer is rounded to)
+    r.setToleranceSi("clock".equals(t.unit()) ? 0.5 : config.tieThreshold(value));
     return r;
   }
 

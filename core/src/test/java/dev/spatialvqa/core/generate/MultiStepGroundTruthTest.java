@@ -292,7 +292,7 @@ class MultiStepGroundTruthTest {
       for (QaRecord r : qa) {
         int[] f = byFamily.computeIfAbsent(r.getQuestionType(), k -> new int[4]);
         f[0]++;
-        assertTrue(r.getSteps().size() >= 2 && r.getSteps().size() <= 5, r.toString());
+        assertTrue(r.getSteps().size() >= 2 && r.getSteps().size() <= 4, r.toString());
         assertTrue(r.getReasoningTrace() != null && !r.getReasoningTrace().isBlank());
         if (r.getObjectIds().stream().anyMatch(id -> tr.box(id) == null)) {
           unmatched++;

@@ -383,6 +383,22 @@ public final class Evaluation {
                     String.format(
                         "  %-22s [0.5x,2x] %-9s [0.8x,1.25x] %-9s%n",
                         k, ratio(v.within05to2, v.scored), ratio(v.within08to125, v.scored))));
+    MultiStepAgreement.Family ms = multiTotal.total();
+    if (ms.generated > 0) {
+      sb.append(
+          String.format(
+              "multi-step: %d QA, final answers %s agree (%s scored beyond the ground truth's"
+                  + " margins, %d near ties)%n",
+              ms.generated, pctText(ms.agree, ms.scored), ms.agree + "/" + ms.scored, ms.nearTies));
+      multiTotal
+          .byFamily()
+          .forEach(
+              (k, v) ->
+                  sb.append(
+                      String.format(
+                          "  %-22s agree %-9s near ties %d%n",
+                          k, ratio(v.agree, v.scored), v.nearTies)));
+    }
     return sb.toString();
   }
 

@@ -215,6 +215,17 @@ public final class MixtureManifest {
       throws IOException {
     Map<String, Object> m = build(output, generalPattern, share, tokenizerId, layout);
     m.put("reasoning", reasoning.id());
+    if (!reasoning.isNone()) {
+      m.put(
+          "export",
+          "bin/spatialvqa export --format=messages|llava --layout="
+              + m.get("layout")
+              + " --reasoning="
+              + (reasoning.name().equals("custom") ? "'" + reasoning.id() + "'" : reasoning.id())
+              + " --input=OUTPUT --output=FILE: writes the conversations these tokens were counted"
+              + " for, reasoning traces included (another layout or reasoning breaks the share;"
+              + " export refuses it)");
+    }
     ResourceId target =
         FileSystems.matchNewResource(output, true)
             .resolve("mixture.json", ResolveOptions.StandardResolveOptions.RESOLVE_FILE);

@@ -90,7 +90,9 @@ final class DemoCommand implements Command {
               + families
               + ", each with its steps and reasoning_trace (spatialvqa inspect "
               + output.resolve("qa")
-              + "; export --format=messages --reasoning=think, or --format=verifiable)");
+              + "; export --format=verifiable for RL; for traces in the assistant turn, run with"
+              + " --exportReasoning=think so that the mix gate counts them, then export"
+              + " --format=messages)");
     } catch (java.io.IOException e) {
       out.println("multi-step reasoning QA: could not read " + summary + ": " + e.getMessage());
     }

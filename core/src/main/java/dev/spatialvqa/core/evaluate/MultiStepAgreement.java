@@ -304,6 +304,25 @@ public final class MultiStepAgreement {
         return decision(
             d, m, dir && close(r.getValueSi(), Math.abs(d)), String.format("gt %+.2f", d));
       }
+      case "right_angle" -> {
+        double ab = Truth.dist(b.get(0), b.get(1));
+        double bc = Truth.dist(b.get(1), b.get(2));
+        // the angle at B from the two arms' directions (not the law of cosines)
+        double dot = 0;
+        for (int k = 0; k < 3; k++) {
+          dot +=
+              (b.get(0).center()[k] - b.get(1).center()[k])
+                  * (b.get(2).center()[k] - b.get(1).center()[k]);
+        }
+        double angle = Math.toDegrees(Math.acos(Math.max(-1, Math.min(1, dot / (ab * bc)))));
+        double off = Math.abs(angle - 90);
+        double t = c.tieMarginRelative() * 90;
+        if (Math.abs(off - t) < t / 2) {
+          return new Score(null, ""); // the ground truth itself is near the tolerance's edge
+        }
+        boolean right = off < t;
+        return new Score(right == r.getAnswerBool(), String.format("gt %.0f deg", angle));
+      }
       case "rank_height", "rank_distance" -> {
         boolean heights = r.getQuestionType().equals("rank_height");
         List<GroundTruth.Box> s = new ArrayList<>(b);

@@ -896,6 +896,89 @@ public final class MultiStepGenerator {
           return out;
         });
     PROGRAMS.put(
+        "right_angle",
+        (o, c) -> {
+          SceneObject a = o[0], b = o[1], x = o[2];
+          double ab = SpatialMeasures.distance(a, b);
+          double bc = SpatialMeasures.distance(b, x);
+          double ac = SpatialMeasures.distance(a, x);
+          if (ab < c.t(ab) || bc < c.t(bc)) {
+            return null; // the vertex sits on an end: no angle
+          }
+          double cos = (ab * ab + bc * bc - ac * ac) / (2 * ab * bc);
+          double angle = Math.toDegrees(Math.acos(Math.max(-1, Math.min(1, cos))));
+          // how far the angle may move: each end's uncertainty across its arm, the vertex's
+          // across both
+          double u = Math.toDegrees(pos3(a) / ab + pos3(x) / bc + pos3(b) * (1 / ab + 1 / bc));
+          // the tie margin applied to the right angle: the relative margin of 90 degrees
+          double t = c.config.tieMarginRelative() * 90;
+          double off = Math.abs(angle - 90);
+          boolean right;
+          if (off + u < t) {
+            right = true;
+          } else if (off >= t + u) {
+            right = false;
+          } else {
+            return null;
+          }
+          Outcome out = new Outcome();
+          out.steps.add(
+              step(
+                  "distance",
+                  List.of(a, b),
+                  ab,
+                  pos3(a) + pos3(b),
+                  null,
+                  "[P]",
+                  ref(a),
+                  "[Q]",
+                  ref(b),
+                  "[V]",
+                  c.len(ab)));
+          out.steps.add(
+              step(
+                  "distance",
+                  List.of(b, x),
+                  bc,
+                  pos3(b) + pos3(x),
+                  null,
+                  "[P]",
+                  ref(b),
+                  "[Q]",
+                  ref(x),
+                  "[V]",
+                  c.len(bc)));
+          out.steps.add(
+              step(
+                  "distance",
+                  List.of(a, x),
+                  ac,
+                  pos3(a) + pos3(x),
+                  null,
+                  "[P]",
+                  ref(a),
+                  "[Q]",
+                  ref(x),
+                  "[V]",
+                  c.len(ac)));
+          String deg = Math.round(angle) + " degrees";
+          out.steps.add(
+              step(
+                  right ? "right_yes" : "right_no",
+                  List.of(a, b, x),
+                  angle,
+                  t + u,
+                  Boolean.toString(right),
+                  "[P]",
+                  ref(b),
+                  "[V]",
+                  deg));
+          out.bool = right;
+          out.group = right ? "true" : "false";
+          out.margin = t + u;
+          return out;
+        });
+    PROGRAMS.put(
         "rank_height",
         (o, c) ->
             rank(o, c, "height", SpatialMeasures::height, x -> Uncertainty.extent(x, 2), true));

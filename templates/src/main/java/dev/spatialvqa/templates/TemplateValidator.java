@@ -170,6 +170,179 @@ public final class TemplateValidator {
     return p;
   }
 
+  // ---- the multi-step catalog ----
+
+  public static final int MIN_MULTISTEP_QUESTIONS = 8;
+  public static final int MIN_MULTISTEP_ANSWERS = 5;
+  public static final int MIN_STEP_PHRASINGS = 3;
+  public static final int MIN_FAMILIES = 10;
+
+  /** Placeholders of step phrasings (see {@link MultiStepCatalog}). */
+  public static final Set<String> STEP_PLACEHOLDERS =
+      Set.of("[P]", "[Q]", "[S]", "[V]", "[W]", "[L]", "[N]", "[R]");
+
+  private static final Set<String> MULTI_OBJECTS = Set.of("[A]", "[B]", "[C]", "[D]");
+
+  /**
+   * All problems of the multi-step catalog: at least {@value #MIN_FAMILIES} families; per family
+   * the id, answer type, objects declared in order ([A], [B], ...: 2-4 of them), 2-4 steps kinds
+   * all phrased in steps.json, at least {@value #MIN_MULTISTEP_QUESTIONS} questions using each
+   * object and [R] exactly once (and nothing else), no unit words, at least {@value
+   * #MIN_MULTISTEP_ANSWERS} answers per required group with its value placeholder exactly once; per
+   * step kind at least {@value #MIN_STEP_PHRASINGS} phrasings with only step placeholders; step
+   * kinds no family uses; duplicates and bracket typos everywhere.
+   */
+  public static List<String> validate(MultiStepCatalog catalog) {
+    List<String> p = new ArrayList<>();
+    if (catalog.byFileKey().size() < MIN_FAMILIES) {
+      p.add("multistep: " + catalog.byFileKey().size() + " families, need >= " + MIN_FAMILIES);
+    }
+    Set<String> used = new HashSet<>();
+    for (Map.Entry<String, MultiStepFamily> e : catalog.byFileKey().entrySet()) {
+      MultiStepFamily f = e.getValue();
+      if (!e.getKey().equals(f.id())) {
+        p.add(e.getKey() + ": file name and id '" + f.id() + "' differ");
+      }
+      p.addAll(validate(f, catalog.steps().keySet()));
+      used.addAll(f.steps());
+    }
+    for (Map.Entry<String, List<String>> e : catalog.steps().entrySet()) {
+      String k = "steps." + e.getKey();
+      if (!ID.matcher(e.getKey()).matches()) {
+        p.add(k + ": step kind must match " + ID.pattern());
+      }
+      if (!used.contains(e.getKey())) {
+        p.add(k + ": no family uses this step kind");
+      }
+      if (e.getValue().size() < MIN_STEP_PHRASINGS) {
+        p.add(k + ": " + e.getValue().size() + " phrasings, need >= " + MIN_STEP_PHRASINGS);
+      }
+      checkDuplicates(k, "phrasings", e.getValue(), p);
+      for (String s : e.getValue()) {
+        checkText(k, s, p, STEP_PLACEHOLDERS);
+      }
+    }
+    return p;
+  }
+
+  /** Problems of one family; {@code stepKinds}: the kinds steps.json phrases. */
+  public static List<String> validate(MultiStepFamily f, Set<String> stepKinds) {
+    List<String> p = new ArrayList<>();
+    String id = f.id() == null ? "?" : f.id();
+    if (f.id() == null || !ID.matcher(f.id()).matches()) {
+      p.add(id + ": id must match " + ID.pattern());
+    }
+    Map<String, String> required =
+        Map.of("object", "[W]", "value", "[X]", "label", "[L]", "count", "[N]");
+    List<String> groups =
+        switch (f.answer() == null ? "" : f.answer()) {
+          case "object" -> List.of("chosen");
+          case "bool" -> List.of("true", "false");
+          case "value", "label", "count" -> List.of("value");
+          default -> {
+            p.add(id + ": answer must be object, bool, value, label or count, got " + f.answer());
+            yield List.of();
+          }
+        };
+    List<String> objects = new ArrayList<>();
+    for (String o : MultiStepCatalog.OBJECTS) {
+      if (f.placeholders().contains(o)) {
+        objects.add(o);
+      }
+    }
+    if (objects.size() < 2
+        || !objects.equals(MultiStepCatalog.OBJECTS.subList(0, objects.size()))) {
+      p.add(
+          id
+              + ": placeholders must declare 2-4 objects in order [A], [B], ...: "
+              + f.placeholders());
+    }
+    for (String ph : f.placeholders()) {
+      if (!MULTI_OBJECTS.contains(ph) && !ph.equals("[R]")) {
+        p.add(id + ": unknown declared placeholder " + ph);
+      }
+    }
+    if (f.placeholders().contains("[R]") != "count".equals(f.answer())) {
+      p.add(id + ": [R] (the radius) is declared exactly by count families");
+    }
+    if (new HashSet<>(f.placeholders()).size() != f.placeholders().size()) {
+      p.add(id + ": duplicate declared placeholders");
+    }
+    if (f.steps().size() < 2) {
+      p.add(id + ": a multi-step family needs at least 2 step kinds, has " + f.steps());
+    }
+    for (String s : f.steps()) {
+      if (!stepKinds.contains(s)) {
+        p.add(id + ": step kind '" + s + "' has no phrasings in steps.json");
+      }
+    }
+    if (f.questions().size() < MIN_MULTISTEP_QUESTIONS) {
+      p.add(
+          id
+              + ": "
+              + f.questions().size()
+              + " question templates, need >= "
+              + MIN_MULTISTEP_QUESTIONS);
+    }
+    checkDuplicates(id, "questions", f.questions(), p);
+    Set<String> inQuestions = new HashSet<>(f.placeholders());
+    for (String q : f.questions()) {
+      checkText(id, q, p, MultiStepCatalog.OBJECTS_AND_RADIUS);
+      if (UNIT_WORD.matcher(q).find()) {
+        p.add(id + ": question names a unit (answers choose metric or imperial): " + q);
+      }
+      for (String ph : f.placeholders()) {
+        if (count(q, ph) != 1) {
+          p.add(id + ": question must use " + ph + " exactly once: " + q);
+        }
+      }
+      for (String ph : placeholdersIn(q)) {
+        if (!inQuestions.contains(ph)) {
+          p.add(id + ": question may not use " + ph + ": " + q);
+        }
+      }
+    }
+    for (String g : f.answers().keySet()) {
+      if (!groups.contains(g)) {
+        p.add(id + ": unknown answer group '" + g + "' (allowed " + groups + ")");
+      }
+    }
+    for (String g : groups) {
+      List<String> as = f.answers(g);
+      if (as.size() < MIN_MULTISTEP_ANSWERS) {
+        p.add(
+            id
+                + ": answers."
+                + g
+                + " has "
+                + as.size()
+                + " templates, need >= "
+                + MIN_MULTISTEP_ANSWERS);
+      }
+      checkDuplicates(id, "answers." + g, as, p);
+      Set<String> allowed = new HashSet<>(objects);
+      String need = required.get(f.answer());
+      if (need != null) {
+        allowed.add(need);
+      }
+      if ("value".equals(f.answer())) {
+        allowed.add("[L]");
+      }
+      for (String a : as) {
+        checkText(id, a, p, MultiStepCatalog.ANSWER_PLACEHOLDERS);
+        for (String ph : placeholdersIn(a)) {
+          if (!allowed.contains(ph)) {
+            p.add(id + ": answers." + g + " may not use " + ph + ": " + a);
+          }
+        }
+        if (need != null && !"bool".equals(f.answer()) && count(a, need) != 1) {
+          p.add(id + ": answers." + g + " must state " + need + " exactly once: " + a);
+        }
+      }
+    }
+    return p;
+  }
+
   private static void need(String id, QuestionType t, String group, int min, List<String> p) {
     if (t.answers(group).size() < min) {
       p.add(
@@ -184,6 +357,10 @@ public final class TemplateValidator {
   }
 
   private static void checkText(String id, String s, List<String> p) {
+    checkText(id, s, p, KNOWN_PLACEHOLDERS);
+  }
+
+  private static void checkText(String id, String s, List<String> p, Set<String> known) {
     if (s == null || s.isBlank()) {
       p.add(id + ": empty template");
       return;
@@ -192,7 +369,7 @@ public final class TemplateValidator {
       p.add(id + ": stray spaces in: '" + s + "'");
     }
     for (String ph : placeholdersIn(s)) {
-      if (!KNOWN_PLACEHOLDERS.contains(ph)) {
+      if (!known.contains(ph)) {
         p.add(id + ": unknown placeholder " + ph + " in: " + s);
       }
     }

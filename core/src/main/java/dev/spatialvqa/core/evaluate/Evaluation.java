@@ -59,6 +59,8 @@ public final class Evaluation {
   private final Set<String> verticalTypes = new TreeSet<>();
   private final Map<String, SceneResult> scenes = new LinkedHashMap<>();
   private final GroundTruthAgreement total = new GroundTruthAgreement();
+  private final MultiStepAgreement multiTotal = new MultiStepAgreement();
+  private final Map<String, MultiStepAgreement> multiByScene = new LinkedHashMap<>();
 
   /**
    * @param config the run's QA config: its tie margins decide which pairs are near ties
@@ -84,6 +86,9 @@ public final class Evaluation {
       throw new IllegalArgumentException("scene " + truth.sceneId() + " evaluated twice");
     }
     GroundTruthAgreement a = GroundTruthAgreement.of(qa, truth, generator);
+    MultiStepAgreement ms = MultiStepAgreement.of(qa, truth, config);
+    multiByScene.put(truth.sceneId(), ms);
+    multiTotal.add(ms);
     int vertical = 0;
     for (QaRecord r : qa) {
       if (verticalTypes.contains(r.getQuestionType())) {
@@ -102,6 +107,40 @@ public final class Evaluation {
 
   public GroundTruthAgreement total() {
     return total;
+  }
+
+  /** The multi-step records' agreement over all scenes. */
+  public MultiStepAgreement multiStepTotal() {
+    return multiTotal;
+  }
+
+  private static void multiStep(ObjectNode parent, MultiStepAgreement a, boolean perFamily) {
+    MultiStepAgreement.Family t = a.total();
+    ObjectNode n = parent.putObject("multi_step");
+    n.put("qa", t.generated);
+    n.put("agree_pct", pct(t.agree, t.scored));
+    n.put("scored", t.scored);
+    n.put("agree", t.agree);
+    n.put("near_ties", t.nearTies);
+    n.put("unmatched", t.unmatched);
+    if (perFamily) {
+      ObjectNode f = n.putObject("per_family");
+      a.byFamily()
+          .forEach(
+              (k, v) -> {
+                ObjectNode o = f.putObject(k);
+                o.put("qa", v.generated);
+                o.put("agree_pct", pct(v.agree, v.scored));
+                o.put("scored", v.scored);
+                o.put("agree", v.agree);
+                o.put("near_ties", v.nearTies);
+              });
+      ObjectNode st = n.putObject("steps_within_0_5_2");
+      a.bySteps().forEach((k, v) -> st.put(k, v[1] + "/" + v[0]));
+    } else {
+      com.fasterxml.jackson.databind.node.ArrayNode m = n.putArray("misses");
+      a.disagreements().forEach(m::add);
+    }
   }
 
   /** Angle in degrees between two vectors (0..180). */
@@ -198,6 +237,7 @@ public final class Evaluation {
     root.put("scenes", scenes.size());
     ObjectNode t = root.putObject("total");
     metrics(t, total);
+    multiStep(t, multiTotal, true);
     int withGravityTruth = 0;
     int canonicalized = 0;
     int within3 = 0;
@@ -241,6 +281,7 @@ public final class Evaluation {
       metrics(s, r.agreement());
       perType(s, r.agreement());
       misses(s, r.agreement());
+      multiStep(s, multiByScene.get(r.sceneId()), false);
     }
     ObjectNode c = root.putObject("margins");
     c.put("tie_margin_relative", config.tieMarginRelative());
@@ -255,7 +296,9 @@ public final class Evaluation {
             + " answers within [0.5x, 2x] / [0.8x, 1.25x] of the ground truth (truths under 0.1 m:"
             + " within 0.10 / 0.05 m); gravity_error_deg: angle between the engine's up vector and"
             + " the ground truth's (null when not canonicalized); qa_unmatched: QA about objects"
-            + " without a ground-truth box, not scored");
+            + " without a ground-truth box, not scored; multi_step: multi-step records (their own"
+            + " scorer, MultiStepAgreement), agree_pct among final answers whose ground truth is"
+            + " beyond the tie margin at every comparison (metric values within [0.8x, 1.25x])");
     return root;
   }
 
@@ -340,6 +383,22 @@ public final class Evaluation {
                     String.format(
                         "  %-22s [0.5x,2x] %-9s [0.8x,1.25x] %-9s%n",
                         k, ratio(v.within05to2, v.scored), ratio(v.within08to125, v.scored))));
+    MultiStepAgreement.Family ms = multiTotal.total();
+    if (ms.generated > 0) {
+      sb.append(
+          String.format(
+              "multi-step: %d QA, final answers %s agree (%s scored beyond the ground truth's"
+                  + " margins, %d near ties)%n",
+              ms.generated, pctText(ms.agree, ms.scored), ms.agree + "/" + ms.scored, ms.nearTies));
+      multiTotal
+          .byFamily()
+          .forEach(
+              (k, v) ->
+                  sb.append(
+                      String.format(
+                          "  %-22s agree %-9s near ties %d%n",
+                          k, ratio(v.agree, v.scored), v.nearTies)));
+    }
     return sb.toString();
   }
 

@@ -93,6 +93,7 @@ public final class GroundTruthAgreement {
   private int direction;
   private int directionWithin1h;
   private int unmatched;
+  private int multiStep;
   private int qa;
   private final Map<String, String> disagreements = new TreeMap<>();
   private final Map<String, double[]> ratios = new TreeMap<>();
@@ -111,6 +112,10 @@ public final class GroundTruthAgreement {
       gtObjs.put(o.getObjectId(), o);
     }
     for (QaRecord r : qa) {
+      if (r.getSteps() != null && !r.getSteps().isEmpty()) {
+        s.multiStep++; // multi-step families: scored by their own recomputation, not here
+        continue;
+      }
       s.qa++;
       String type = r.getQuestionType();
       List<String> ids = r.getObjectIds();
@@ -362,6 +367,7 @@ public final class GroundTruthAgreement {
   public void add(GroundTruthAgreement o) {
     qa += o.qa;
     unmatched += o.unmatched;
+    multiStep += o.multiStep;
     qualitative.add(o.qualitative);
     quantitative.add(o.quantitative);
     direction += o.direction;
@@ -380,6 +386,11 @@ public final class GroundTruthAgreement {
   }
 
   /** QA naming an object without a ground-truth box (or elevation without a floor). */
+  /** Multi-step records seen and skipped (they carry their own steps; see MultiStepGenerator). */
+  public int multiStep() {
+    return multiStep;
+  }
+
   public int unmatched() {
     return unmatched;
   }

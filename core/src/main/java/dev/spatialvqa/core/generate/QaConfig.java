@@ -13,7 +13,7 @@ import java.util.Locale;
  * above/below). Volumes use the relative margin only, as {@code 1 - (1 - relative)^3}.
  */
 public final class QaConfig implements Serializable {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
 
   /** Which unit system answers use. */
   public enum UnitPolicy {
@@ -39,6 +39,10 @@ public final class QaConfig implements Serializable {
   private final double metricShare;
   private final TiePolicy tiePolicy;
   private final String seedSalt;
+  private final int multiStepPerScene;
+
+  /** Multi-step records per scene by default ({@link MultiStepGenerator}). */
+  public static final int DEFAULT_MULTI_STEP_PER_SCENE = 20;
 
   private QaConfig(
       int qaPerScene,
@@ -48,7 +52,8 @@ public final class QaConfig implements Serializable {
       UnitPolicy unitPolicy,
       double metricShare,
       TiePolicy tiePolicy,
-      String seedSalt) {
+      String seedSalt,
+      int multiStepPerScene) {
     this.qaPerScene = qaPerScene;
     this.tieMarginRelative = tieMarginRelative;
     this.tieMarginAbsoluteM = tieMarginAbsoluteM;
@@ -57,11 +62,21 @@ public final class QaConfig implements Serializable {
     this.metricShare = metricShare;
     this.tiePolicy = tiePolicy;
     this.seedSalt = seedSalt;
+    this.multiStepPerScene = multiStepPerScene;
   }
 
   /** 60 QA per scene, margins 10% / 5 cm, no noise, mixed units (70% metric), ties answered. */
   public static QaConfig defaults() {
-    return new QaConfig(60, 0.10, 0.05, 0.0, UnitPolicy.MIXED, 0.7, TiePolicy.ANSWER, "");
+    return new QaConfig(
+        60,
+        0.10,
+        0.05,
+        0.0,
+        UnitPolicy.MIXED,
+        0.7,
+        TiePolicy.ANSWER,
+        "",
+        DEFAULT_MULTI_STEP_PER_SCENE);
   }
 
   public int qaPerScene() {
@@ -110,7 +125,8 @@ public final class QaConfig implements Serializable {
         unitPolicy,
         metricShare,
         tiePolicy,
-        seedSalt);
+        seedSalt,
+        multiStepPerScene);
   }
 
   public QaConfig withTieMarginRelative(double value) {
@@ -125,7 +141,8 @@ public final class QaConfig implements Serializable {
         unitPolicy,
         metricShare,
         tiePolicy,
-        seedSalt);
+        seedSalt,
+        multiStepPerScene);
   }
 
   public QaConfig withTieMarginAbsoluteM(double value) {
@@ -141,7 +158,8 @@ public final class QaConfig implements Serializable {
         unitPolicy,
         metricShare,
         tiePolicy,
-        seedSalt);
+        seedSalt,
+        multiStepPerScene);
   }
 
   public QaConfig withAnswerNoiseStd(double value) {
@@ -156,7 +174,8 @@ public final class QaConfig implements Serializable {
         unitPolicy,
         metricShare,
         tiePolicy,
-        seedSalt);
+        seedSalt,
+        multiStepPerScene);
   }
 
   public QaConfig withUnitPolicy(UnitPolicy value) {
@@ -172,7 +191,8 @@ public final class QaConfig implements Serializable {
         value,
         metricShare,
         tiePolicy,
-        seedSalt);
+        seedSalt,
+        multiStepPerScene);
   }
 
   public QaConfig withMetricShare(double value) {
@@ -187,7 +207,8 @@ public final class QaConfig implements Serializable {
         unitPolicy,
         value,
         tiePolicy,
-        seedSalt);
+        seedSalt,
+        multiStepPerScene);
   }
 
   public QaConfig withTiePolicy(TiePolicy value) {
@@ -202,7 +223,8 @@ public final class QaConfig implements Serializable {
         unitPolicy,
         metricShare,
         value,
-        seedSalt);
+        seedSalt,
+        multiStepPerScene);
   }
 
   public QaConfig withSeedSalt(String value) {
@@ -217,6 +239,28 @@ public final class QaConfig implements Serializable {
         unitPolicy,
         metricShare,
         tiePolicy,
+        value,
+        multiStepPerScene);
+  }
+
+  /** Multi-step reasoning records per scene (0: none), on top of {@link #qaPerScene()}. */
+  public int multiStepPerScene() {
+    return multiStepPerScene;
+  }
+
+  public QaConfig withMultiStepPerScene(int value) {
+    if (value < 0 || value > 10_000) {
+      throw new IllegalArgumentException("multiStepPerScene must be in [0, 10000], got " + value);
+    }
+    return new QaConfig(
+        qaPerScene,
+        tieMarginRelative,
+        tieMarginAbsoluteM,
+        answerNoiseStd,
+        unitPolicy,
+        metricShare,
+        tiePolicy,
+        seedSalt,
         value);
   }
 
@@ -235,7 +279,7 @@ public final class QaConfig implements Serializable {
   public String toString() {
     return String.format(
         Locale.ROOT,
-        "QaConfig{qaPerScene=%d, tieMarginRelative=%s, tieMarginAbsoluteM=%s, answerNoiseStd=%s, unitPolicy=%s, metricShare=%s, tiePolicy=%s, seedSalt='%s'}",
+        "QaConfig{qaPerScene=%d, tieMarginRelative=%s, tieMarginAbsoluteM=%s, answerNoiseStd=%s, unitPolicy=%s, metricShare=%s, tiePolicy=%s, seedSalt='%s', multiStepPerScene=%d}",
         qaPerScene,
         tieMarginRelative,
         tieMarginAbsoluteM,
@@ -243,6 +287,7 @@ public final class QaConfig implements Serializable {
         unitPolicy,
         metricShare,
         tiePolicy,
-        seedSalt);
+        seedSalt,
+        multiStepPerScene);
   }
 }

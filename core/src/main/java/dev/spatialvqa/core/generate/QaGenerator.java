@@ -662,6 +662,9 @@ public final class QaGenerator {
     QaRecord r = build(t, st, objs, "value", null, null, false, value, unitText, noiseStd);
     r.setAnswerValueStated(stated);
     r.setMarginSi(measured.margin());
+    // what a reward function may accept: the value's own tie threshold (clock: the half hour the
+    // answer is rounded to)
+    r.setToleranceSi("clock".equals(t.unit()) ? 0.5 : config.tieThreshold(value));
     return r;
   }
 
@@ -787,6 +790,7 @@ public final class QaGenerator {
     settings.put("qa.unit_policy", config.unitPolicy().name());
     settings.put("qa.tie_policy", config.tiePolicy().name());
     settings.put("qa.per_scene", Integer.toString(config.qaPerScene()));
+    settings.put("qa.multi_step_per_scene", Integer.toString(config.multiStepPerScene()));
     if (!config.seedSalt().isEmpty()) {
       settings.put("qa.seed_salt", config.seedSalt());
     }

@@ -85,6 +85,9 @@ final class EvaluateCommand implements Command {
                                       (null when the scene was not canonicalized)
           qa, vertical_qa             QA per scene (all, and vertical types)
           qualitative_misses, quant_misses   per scene, the answers that missed (estimate, truth)
+          multi_step                  multi-step records: final answers agreeing among those whose
+                                      ground truth is beyond the margin at every comparison, per
+                                      family, and metric steps within [0.5x, 2x]
         QA scored: qa/ and reserve/ (everything the run generated and kept after dedupe).
         Run options (--qaPerScene, --qaTieMargin*, Beam options, ...) are those of `run`; the tie
         margins of the run are the ones the scorer applies.

@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spatialvqa.core.mix.ExportLayout;
+import dev.spatialvqa.core.mix.ReasoningFormat;
 import dev.spatialvqa.core.split.SceneSplit;
 import dev.spatialvqa.schemas.MixAccounting;
 import dev.spatialvqa.schemas.QaRecord;
+import dev.spatialvqa.schemas.QaStep;
+import dev.spatialvqa.templates.TemplateCatalog;
 import java.io.BufferedWriter;
 import java.io.File;
 import java.io.IOException;
@@ -59,9 +62,9 @@ final class ExportCommand implements Command {
 
   @Override
   public String help() {
-    return "usage: spatialvqa export --format=messages|llava --input=DIR --output=FILE\n"
-        + "                        [--layout=per_image|per_qa] [--allowShareMismatch] [--overwrite]\n"
-        + "                        [--split=train:0.98,eval:0.02]\n\n"
+    return "usage: spatialvqa export --format=messages|llava|verifiable --input=DIR --output=FILE\n"
+        + "                        [--layout=per_image|per_qa] [--reasoning=none|think|TEMPLATE]\n"
+        + "                        [--allowShareMismatch] [--overwrite] [--split=train:0.98,eval:0.02]\n\n"
         + "Reads every QaRecord Avro file under DIR (e.g. out/demo or out/demo/qa; other Avro records\n"
         + "are skipped), groups the QA pairs into conversations and writes them.\n"
         + "  --layout  per_image: one conversation per image, one user/assistant turn per QA\n"
@@ -72,17 +75,27 @@ final class ExportCommand implements Command {
         + "            for those conversations; --allowShareMismatch writes it anyway (the share\n"
         + "            will then not hold).\n"
         + "  --split   held-out sets by scene: NAME:SHARE,... (shares add up to 1). --output is then\n"
-        + "            a folder: NAME.jsonl (messages) or NAME.json (llava) per set, and splits.json\n"
-        + "            with each set's scene ids. A scene's set is a stable hash of its id alone\n"
-        + "            (SHA-256), so every QA of a scene and of its image lands in one set, and a\n"
-        + "            scene keeps its set when the data grows: evaluate (eval) on scenes the model\n"
+        + "            a folder: NAME.jsonl (messages, verifiable) or NAME.json (llava) per set, and\n"
+        + "            splits.json with each set's scene ids. A scene's set is a stable hash of its\n"
+        + "            id alone (SHA-256), so every QA of a scene and of its image lands in one set, and\n"
+        + "            a scene keeps its set when the data grows: evaluate (eval) on scenes the model\n"
         + "            did not train on.\n"
+        + "  --reasoning  how the reasoning traces of multi-step QA enter the assistant turn:\n"
+        + "            none (the answer alone), think (<think>\\n{trace}\\n</think>\\n\\n before\n"
+        + "            the answer) or a template containing {trace} (\\n for a newline). Default:\n"
+        + "            what the run's mix gate counted (--exportReasoning, in mixture.json), else\n"
+        + "            none; another one is refused (exit 2) unless --allowShareMismatch.\n"
         + "Formats:\n"
         + "  messages  JSON Lines, one conversation per line in the Hugging Face / TRL chat format\n"
         + "            {\"images\": [uri], \"scene_id\": .., \"messages\": [{\"role\": \"user\", \"content\":\n"
         + "            [{\"type\": \"image\"}, {\"type\": \"text\", \"text\": ..}]}, {\"role\": \"assistant\", ..}, ..]}\n"
         + "  llava     one JSON array of {\"id\", \"image\", \"conversations\": [{\"from\": \"human\",\n"
-        + "            \"value\": \"<image>\\n..\"}, {\"from\": \"gpt\", \"value\": ..}, ..]}";
+        + "            \"value\": \"<image>\\n..\"}, {\"from\": \"gpt\", \"value\": ..}, ..]}\n"
+        + "  verifiable  JSON Lines, one QA per line for RL reward functions: images, question,\n"
+        + "            answer, answer_type (bool|object|value|label|count|tie), answer_bool,\n"
+        + "            answer_object(_id), answer_label, value_si with unit and tolerance_si,\n"
+        + "            margin_si, and for multi-step QA steps and reasoning_trace (not a training\n"
+        + "            mix: the mix gate's layout and share do not apply)";
   }
 
   @Override
@@ -100,6 +113,7 @@ final class ExportCommand implements Command {
             "overwrite",
             "layout",
             "allowShareMismatch",
+            "reasoning",
             "split");
     if (unknownOption != null) {
       err.println("spatialvqa export: " + unknownOption + "\n");
@@ -117,6 +131,7 @@ final class ExportCommand implements Command {
             "overwrite",
             "layout",
             "allowShareMismatch",
+            "reasoning",
             "split");
     String splitArg = Args.value(args, "split");
     SceneSplit split = null;
@@ -128,6 +143,8 @@ final class ExportCommand implements Command {
         return 2;
       }
     }
+    String reasoningArg = Args.value(args, "reasoning");
+    ReasoningFormat requestedReasoning = null;
     ExportLayout requested = null;
     String layoutError = null;
     if (layoutArg != null) {
@@ -137,14 +154,28 @@ final class ExportCommand implements Command {
         layoutError = e.getMessage();
       }
     }
+    if (reasoningArg != null) {
+      try {
+        requestedReasoning = ReasoningFormat.of(reasoningArg);
+      } catch (IllegalArgumentException e) {
+        layoutError = e.getMessage();
+      }
+    }
+    boolean verifiable = "verifiable".equals(format);
+    if (verifiable && (layoutArg != null || reasoningArg != null)) {
+      layoutError =
+          "--format=verifiable writes one record per QA with its reasoning trace as a field:"
+              + " --layout and --reasoning do not apply";
+    }
     if (format == null
         || input == null
         || output == null
         || !unknown.isEmpty()
         || layoutError != null
-        || !(format.equals("messages") || format.equals("llava"))) {
+        || !(format.equals("messages") || format.equals("llava") || verifiable)) {
       err.println(
-          "spatialvqa export: need --format=messages|llava, --input=DIR and --output=FILE"
+          "spatialvqa export: need --format=messages|llava|verifiable, --input=DIR and"
+              + " --output=FILE"
               + (layoutError == null ? "" : "; " + layoutError)
               + (unknown.isEmpty() ? "" : "; unknown arguments " + unknown)
               + "\n");
@@ -156,9 +187,11 @@ final class ExportCommand implements Command {
       err.println("spatialvqa export: no such file or folder: " + in);
       return 1;
     }
-    Accounted accounted = accountedLayout(in);
+    Accounted accounted = verifiable ? null : accountedLayout(in);
     ExportLayout layout;
-    if (accounted == null) {
+    if (verifiable) {
+      layout = ExportLayout.PER_QA;
+    } else if (accounted == null) {
       layout = requested == null ? ExportLayout.DEFAULT : requested;
     } else if (requested == null || requested == accounted.layout) {
       layout = accounted.layout;
@@ -186,6 +219,41 @@ final class ExportCommand implements Command {
               + accounted.layout
               + ", rerun the job with --exportLayout="
               + requested
+              + ", or pass --allowShareMismatch to write it anyway (the share will not hold).");
+      return 2;
+    }
+    AccountedReasoning accountedReasoning = verifiable ? null : accountedReasoning(in);
+    ReasoningFormat reasoning;
+    if (verifiable) {
+      reasoning = ReasoningFormat.none();
+    } else if (accountedReasoning == null) {
+      reasoning = requestedReasoning == null ? ReasoningFormat.none() : requestedReasoning;
+    } else if (requestedReasoning == null || requestedReasoning.equals(accountedReasoning.format)) {
+      reasoning = accountedReasoning.format;
+    } else if (allowMismatch) {
+      reasoning = requestedReasoning;
+      err.println(
+          "spatialvqa export: warning: the run's mix gate counted the assistant turns with"
+              + " reasoning="
+              + accountedReasoning.format
+              + " ("
+              + accountedReasoning.where
+              + "); writing --reasoning="
+              + requestedReasoning
+              + " as asked (--allowShareMismatch): the spatial token share stated in mixture.json"
+              + " does NOT hold for this file");
+    } else {
+      err.println(
+          "spatialvqa export: --reasoning="
+              + requestedReasoning
+              + " differs from how the run's mix gate counted the assistant turns: reasoning="
+              + accountedReasoning.format
+              + " ("
+              + accountedReasoning.where
+              + "). Nothing was written. Export with --reasoning="
+              + accountedReasoning.format
+              + ", rerun the job with --exportReasoning="
+              + requestedReasoning
               + ", or pass --allowShareMismatch to write it anyway (the share will not hold).");
       return 2;
     }
@@ -222,11 +290,19 @@ final class ExportCommand implements Command {
       return 1;
     }
     if (split != null) {
-      return writeSplits(byImage, split, format, layout, accounted, target, out);
+      return writeSplits(byImage, split, format, layout, accounted, target, out, reasoning);
     }
     List<List<QaRecord>> conversations = conversations(byImage, layout);
     Path outPath = Path.of(output);
-    int turns = write(outPath, format, conversations, layout);
+    int turns = write(outPath, format, conversations, layout, reasoning);
+    if (verifiable) {
+      out.println(
+          "wrote "
+              + turns
+              + " verifiable QA records (question, answer, value_si, tolerance_si, steps) to "
+              + outPath);
+      return 0;
+    }
     out.println(
         "wrote "
             + conversations.size()
@@ -234,7 +310,10 @@ final class ExportCommand implements Command {
             + turns
             + " QA pairs, layout "
             + layout
-            + accountedNote(accounted, layout)
+            + (accounted == null
+                ? ", no mix accounting found next to the input"
+                : layout == accounted.layout ? ", as the mix gate accounted" : ", NOT as accounted")
+            + (reasoning.isNone() ? "" : ", reasoning " + reasoning)
             + ") as "
             + format
             + " to "
@@ -260,7 +339,8 @@ final class ExportCommand implements Command {
       ExportLayout layout,
       Accounted accounted,
       Path dir,
-      PrintStream out)
+      PrintStream out,
+      ReasoningFormat reasoning)
       throws IOException {
     Map<String, Map<String, List<QaRecord>>> parts = new java.util.LinkedHashMap<>();
     Map<String, java.util.TreeSet<String>> scenes = new java.util.LinkedHashMap<>();
@@ -290,8 +370,8 @@ final class ExportCommand implements Command {
     ObjectNode sets = summary.putObject("sets");
     for (String n : split.names()) {
       List<List<QaRecord>> conversations = conversations(parts.get(n), layout);
-      Path file = dir.resolve(n + (format.equals("messages") ? ".jsonl" : ".json"));
-      int turns = write(file, format, conversations, layout);
+      Path file = dir.resolve(n + (format.equals("llava") ? ".json" : ".jsonl"));
+      int turns = write(file, format, conversations, layout, reasoning);
       ObjectNode o = sets.putObject(n);
       o.put("file", file.getFileName().toString());
       o.put("scenes", scenes.get(n).size());
@@ -325,24 +405,37 @@ final class ExportCommand implements Command {
 
   /** Writes the conversations to one file; returns the QA pairs written. */
   static int write(
-      Path outPath, String format, List<List<QaRecord>> conversations, ExportLayout layout)
+      Path outPath,
+      String format,
+      List<List<QaRecord>> conversations,
+      ExportLayout layout,
+      ReasoningFormat reasoning)
       throws IOException {
     ObjectMapper json = new ObjectMapper();
     if (outPath.toAbsolutePath().getParent() != null) {
       Files.createDirectories(outPath.toAbsolutePath().getParent());
     }
+    boolean verifiable = format.equals("verifiable");
     int turns = 0;
     try (BufferedWriter w = Files.newBufferedWriter(outPath, StandardCharsets.UTF_8)) {
-      if (format.equals("messages")) {
+      if (verifiable) {
         for (List<QaRecord> c : conversations) {
-          w.write(json.writeValueAsString(messages(json, c.get(0).getImageUri(), c, layout)));
+          w.write(json.writeValueAsString(verifiable(json, c.get(0))));
+          w.write('\n');
+          turns += c.size();
+        }
+      } else if (format.equals("messages")) {
+        for (List<QaRecord> c : conversations) {
+          w.write(
+              json.writeValueAsString(
+                  messages(json, c.get(0).getImageUri(), c, layout, reasoning)));
           w.write('\n');
           turns += c.size();
         }
       } else {
         ArrayNode arr = json.createArrayNode();
         for (List<QaRecord> c : conversations) {
-          arr.add(llava(json, c.get(0).getImageUri(), c, layout));
+          arr.add(llava(json, c.get(0).getImageUri(), c, layout, reasoning));
           turns += c.size();
         }
         w.write(json.enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(arr));
@@ -416,6 +509,163 @@ final class ExportCommand implements Command {
     return null;
   }
 
+  /** How a run's mix gate rendered the assistant turns, and where that was read. */
+  static final class AccountedReasoning {
+    final ReasoningFormat format;
+    final String where;
+
+    AccountedReasoning(ReasoningFormat format, String where) {
+      this.format = format;
+      this.where = where;
+    }
+  }
+
+  /**
+   * The reasoning format the run's gate counted with: {@code reasoning} in its {@code mixture.json}
+   * (a mixture.json without it was written before traces existed: none); null when the run wrote no
+   * mixture.json (streaming runs: their accounting records do not say, so the export's --reasoning
+   * must match the run's --exportReasoning by hand).
+   */
+  static AccountedReasoning accountedReasoning(Path in) throws IOException {
+    Path dir = Files.isDirectory(in) ? in : in.toAbsolutePath().getParent();
+    List<Path> runs = new ArrayList<>();
+    if (dir != null) {
+      runs.add(dir);
+      if (dir.getFileName() != null
+          && dir.getFileName().toString().equals("qa")
+          && dir.toAbsolutePath().getParent() != null) {
+        runs.add(dir.toAbsolutePath().getParent());
+      }
+    }
+    for (Path run : runs) {
+      Path m = run.resolve("mixture.json");
+      if (Files.isRegularFile(m)) {
+        JsonNode n = new ObjectMapper().readTree(m.toFile());
+        String r = n.hasNonNull("reasoning") ? n.get("reasoning").asText() : ReasoningFormat.NONE;
+        return new AccountedReasoning(ReasoningFormat.of(r), m.toString());
+      }
+    }
+    return null;
+  }
+
+  /**
+   * One QA as a verifiable record for RL reward functions: the prompt (image and question), the
+   * reference answer with its typed parts ({@code answer_type}: bool, object, value, label, count
+   * or tie) and, for values, {@code value_si} with {@code unit} and {@code tolerance_si} (the
+   * record's own; for records written before it, the tie threshold from the run's provenance), plus
+   * the steps and the reasoning trace of multi-step families.
+   */
+  static ObjectNode verifiable(ObjectMapper json, QaRecord q) {
+    ObjectNode o = json.createObjectNode();
+    o.put("qa_id", q.getQaId());
+    o.put("scene_id", q.getSceneId());
+    o.putArray("images").add(q.getImageUri());
+    o.put("question", q.getQuestion());
+    o.put("answer", q.getAnswer());
+    o.put("question_type", q.getQuestionType());
+    boolean multi = q.getSteps() != null && !q.getSteps().isEmpty();
+    o.put("multi_step", multi);
+    String type;
+    if (q.getTie()) {
+      type = "tie";
+    } else if (q.getAnswerBool() != null) {
+      type = "bool";
+    } else if (q.getAnswerObjectId() != null) {
+      type = "object";
+    } else if ("count_within".equals(q.getQuestionType())) {
+      type = "count";
+    } else if (q.getValueSi() != null) {
+      type = "value";
+    } else if (q.getAnswerLabel() != null) {
+      type = "label";
+    } else {
+      type = "text";
+    }
+    o.put("answer_type", type);
+    if (q.getAnswerBool() != null) {
+      o.put("answer_bool", q.getAnswerBool());
+    }
+    if (q.getAnswerObjectId() != null) {
+      o.put("answer_object_id", q.getAnswerObjectId());
+      int i = q.getObjectIds().indexOf(q.getAnswerObjectId());
+      if (i >= 0 && i < q.getObjectRefs().size()) {
+        o.put("answer_object", q.getObjectRefs().get(i));
+      }
+    }
+    if (q.getAnswerLabel() != null) {
+      o.put("answer_label", q.getAnswerLabel());
+    }
+    if (q.getValueSi() != null && !q.getTie()) {
+      o.put("value_si", q.getValueSi());
+      String unit = "m";
+      TemplateCatalog cat = TemplateCatalog.bundled();
+      if (type.equals("count")) {
+        unit = "count";
+      } else if (cat.contains(q.getQuestionType())
+          && "clock".equals(cat.get(q.getQuestionType()).unit())) {
+        unit = "clock_hours";
+      }
+      o.put("unit", unit);
+      Double tol = q.getToleranceSi();
+      if (tol == null) {
+        tol = provenanceTolerance(q, unit);
+      }
+      if (tol != null) {
+        o.put("tolerance_si", tol);
+      }
+    }
+    if (q.getMarginSi() != null) {
+      o.put("margin_si", q.getMarginSi());
+    }
+    ArrayNode ids = o.putArray("object_ids");
+    q.getObjectIds().forEach(ids::add);
+    ArrayNode refs = o.putArray("object_refs");
+    q.getObjectRefs().forEach(refs::add);
+    if (multi) {
+      o.put("reasoning_trace", q.getReasoningTrace());
+      ArrayNode steps = o.putArray("steps");
+      for (QaStep s : q.getSteps()) {
+        ObjectNode n = steps.addObject();
+        n.put("operation", s.getOperation());
+        ArrayNode sids = n.putArray("object_ids");
+        s.getObjectIds().forEach(sids::add);
+        if (s.getValueSi() != null) {
+          n.put("value_si", s.getValueSi());
+        }
+        if (s.getMarginSi() != null) {
+          n.put("margin_si", s.getMarginSi());
+        }
+        if (s.getThresholdSi() != null) {
+          n.put("threshold_si", s.getThresholdSi());
+        }
+        if (s.getResult() != null) {
+          n.put("result", s.getResult());
+        }
+        n.put("text", s.getText());
+      }
+    }
+    return o;
+  }
+
+  /** The tie threshold at the value from the run's recorded QA settings (older records). */
+  static Double provenanceTolerance(QaRecord q, String unit) {
+    if (unit.equals("clock_hours")) {
+      return 0.5;
+    }
+    if (unit.equals("count")) {
+      return 0.0;
+    }
+    Map<String, String> s = q.getProvenance() == null ? null : q.getProvenance().getSettings();
+    if (s == null
+        || !s.containsKey("qa.tie_margin_relative")
+        || !s.containsKey("qa.tie_margin_absolute_m")) {
+      return null;
+    }
+    double rel = Double.parseDouble(s.get("qa.tie_margin_relative"));
+    double abs = Double.parseDouble(s.get("qa.tie_margin_absolute_m"));
+    return Math.max(abs, rel * Math.abs(q.getValueSi()));
+  }
+
   /**
    * The conversations export writes: per image all of its QA (by QA id), or per QA one each; in
    * image order.
@@ -469,6 +719,15 @@ final class ExportCommand implements Command {
 
   static ObjectNode messages(
       ObjectMapper json, String image, List<QaRecord> qa, ExportLayout layout) {
+    return messages(json, image, qa, layout, ReasoningFormat.none());
+  }
+
+  static ObjectNode messages(
+      ObjectMapper json,
+      String image,
+      List<QaRecord> qa,
+      ExportLayout layout,
+      ReasoningFormat reasoning) {
     ObjectNode o = json.createObjectNode();
     o.putArray("images").add(image);
     o.put("scene_id", qa.get(0).getSceneId());
@@ -488,12 +747,25 @@ final class ExportCommand implements Command {
       content.addObject().put("type", "text").put("text", q.getQuestion());
       ObjectNode assistant = msgs.addObject();
       assistant.put("role", "assistant");
-      assistant.putArray("content").addObject().put("type", "text").put("text", q.getAnswer());
+      assistant
+          .putArray("content")
+          .addObject()
+          .put("type", "text")
+          .put("text", reasoning.assistant(q.getAnswer(), q.getReasoningTrace()));
     }
     return o;
   }
 
   static ObjectNode llava(ObjectMapper json, String image, List<QaRecord> qa, ExportLayout layout) {
+    return llava(json, image, qa, layout, ReasoningFormat.none());
+  }
+
+  static ObjectNode llava(
+      ObjectMapper json,
+      String image,
+      List<QaRecord> qa,
+      ExportLayout layout,
+      ReasoningFormat reasoning) {
     ObjectNode o = json.createObjectNode();
     o.put("id", layout == ExportLayout.PER_QA ? qa.get(0).getQaId() : qa.get(0).getSceneId());
     o.put("image", image);
@@ -503,7 +775,9 @@ final class ExportCommand implements Command {
       conv.addObject()
           .put("from", "human")
           .put("value", (first ? "<image>\n" : "") + q.getQuestion());
-      conv.addObject().put("from", "gpt").put("value", q.getAnswer());
+      conv.addObject()
+          .put("from", "gpt")
+          .put("value", reasoning.assistant(q.getAnswer(), q.getReasoningTrace()));
       first = false;
     }
     return o;

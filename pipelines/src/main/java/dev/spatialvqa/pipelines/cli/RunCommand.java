@@ -52,6 +52,7 @@ final class RunCommand implements Command {
           summary.json        the ledger of a bounded run (inputs = scenes + filtered + dead letters)
         --overwrite         replace the results of an earlier run in DIR
         --qaPerScene=N      QA records per scene (default 60)
+        --qaMultiStepPerScene=N  multi-step reasoning records per scene, on top (default 20; 0 = none)
         --minObjectPoints=N objects with fewer 3D points are filtered (default 50)
 
         Training mix (spatial share of training tokens, held per event-time window):
@@ -64,6 +65,9 @@ final class RunCommand implements Command {
           --exportLayout=L    per_image (default: one conversation per image, as export writes
                               it; the image is charged once per image) | per_qa (one conversation
                               per QA, each with its image); export refuses another layout
+          --exportReasoning=R none (default) | think | template with {trace}: how export will put
+                              multi-step reasoning traces before answers (counted so); export
+                              refuses another --reasoning
           --imageTokens=N     vision tokens per conversation (default 576)
           --chatFormat=F      user-assistant (default) | chatml | raw | template with {question}
                               and {answer}

@@ -1,6 +1,7 @@
 package dev.spatialvqa.pipelines.graph;
 
 import dev.spatialvqa.core.mix.ExportLayout;
+import dev.spatialvqa.core.mix.ReasoningFormat;
 import dev.spatialvqa.core.mix.ShareRatio;
 import dev.spatialvqa.pipelines.options.MixOptions;
 import dev.spatialvqa.pipelines.options.SpatialVqaOptions;
@@ -46,7 +47,8 @@ public final class MixStage {
     return TokenizerSpec.defaults()
         .withTokenizerPath(o.getTokenizer())
         .withChatFormat(o.getChatFormat())
-        .withImageTokens(o.getImageTokens());
+        .withImageTokens(o.getImageTokens())
+        .withReasoning(o.getExportReasoning());
   }
 
   /** The general-mix source named by {@code --mixInput=KIND:VALUE}, or null when there is none. */
@@ -105,7 +107,8 @@ public final class MixStage {
         mixInputPattern(o),
         ShareRatio.parse(o.getSpatialShare()),
         tokenizer(o).id(),
-        ExportLayout.parse(o.getExportLayout()));
+        ExportLayout.parse(o.getExportLayout()),
+        ReasoningFormat.of(o.getExportReasoning()));
   }
 
   /** Gates the QA stream. */

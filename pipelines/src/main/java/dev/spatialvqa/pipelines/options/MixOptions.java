@@ -59,6 +59,17 @@ public interface MixOptions extends PipelineOptions {
 
   void setExportLayout(String value);
 
+  @Description(
+      "How export will put the reasoning traces of multi-step QA in the assistant turn, which is"
+          + " how the gate counts their tokens: none (default: the answer alone), think"
+          + " (<think>\\n{trace}\\n</think>\\n\\n before the answer, as export --reasoning=think"
+          + " writes) or a template containing {trace}. Recorded in mixture.json; export refuses"
+          + " another --reasoning.")
+  @Default.String("none")
+  String getExportReasoning();
+
+  void setExportReasoning(String value);
+
   @Description("Mix gate window size in seconds (event time).")
   @Default.Long(60)
   long getMixWindowSeconds();

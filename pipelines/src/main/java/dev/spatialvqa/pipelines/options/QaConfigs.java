@@ -9,6 +9,7 @@ public final class QaConfigs {
   public static QaConfig from(QaOptions o) {
     return QaConfig.defaults()
         .withQaPerScene(o.getQaPerScene())
+        .withMultiStepPerScene(o.getQaMultiStepPerScene())
         .withTieMarginRelative(o.getQaTieMarginRelative())
         .withTieMarginAbsoluteM(o.getQaTieMarginAbsoluteM())
         .withTiePolicy(o.getQaTiePolicy())

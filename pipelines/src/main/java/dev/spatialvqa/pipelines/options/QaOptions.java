@@ -14,6 +14,14 @@ public interface QaOptions extends PipelineOptions {
   void setQaPerScene(int value);
 
   @Description(
+      "Multi-step reasoning records per scene (upper bound, on top of --qaPerScene; 0 = none):"
+          + " the families of the multi-step catalog, each with its steps and reasoning trace.")
+  @Default.Integer(QaConfig.DEFAULT_MULTI_STEP_PER_SCENE)
+  int getQaMultiStepPerScene();
+
+  void setQaMultiStepPerScene(int value);
+
+  @Description(
       "Relative tie margin: a comparison whose difference is under max(absolute, relative * scale) is a tie.")
   @Default.Double(0.10)
   double getQaTieMarginRelative();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spatialvqa.core.generate.MultiStepGenerator;
 import dev.spatialvqa.core.generate.QaConfig;
 import dev.spatialvqa.core.generate.QaGenerator;
 import dev.spatialvqa.schemas.Intrinsics;
@@ -96,7 +97,13 @@ class QaCommandsTest {
   }
 
   private static Path writeRun(Path dir) throws Exception {
+    return writeRun(dir, false);
+  }
+
+  /** A run's qa/ and scenes/; with {@code multi}, multi-step records too. */
+  private static Path writeRun(Path dir, boolean multi) throws Exception {
     QaGenerator g = new QaGenerator(QaConfig.defaults().withQaPerScene(12));
+    MultiStepGenerator ms = new MultiStepGenerator(QaConfig.defaults().withMultiStepPerScene(20));
     List<SceneRecord> scenes =
         List.of(
             scene(
@@ -117,6 +124,11 @@ class QaCommandsTest {
       for (SceneRecord s : scenes) {
         for (QaRecord q : g.generate(s)) {
           w.append(q);
+        }
+        if (multi) {
+          for (QaRecord q : ms.generate(s)) {
+            w.append(q);
+          }
         }
       }
     }
@@ -189,6 +201,133 @@ class QaCommandsTest {
         assertEquals(i == 0 ? 1 : 0, v.split("<image>", -1).length - 1);
       }
     }
+  }
+
+  @Test
+  void templatesMultistepListsTheFamilies() throws Exception {
+    assertEquals(0, main("templates", "--multistep", "--json"));
+    JsonNode arr = new ObjectMapper().readTree(outBytes.toString(StandardCharsets.UTF_8));
+    assertTrue(arr.size() >= 10, arr.toString());
+    for (JsonNode f : arr) {
+      assertTrue(f.get("steps").size() >= 2, f.toString());
+    }
+    assertEquals(0, main("templates", "--multistep"));
+    assertTrue(outBytes.toString(StandardCharsets.UTF_8).contains("perspective_left"));
+  }
+
+  @Test
+  void exportVerifiableWritesTypedAnswersWithTolerancesAndSteps(@TempDir Path dir)
+      throws Exception {
+    Path run = writeRun(dir.resolve("run"), true);
+    Path file = dir.resolve("rl.jsonl");
+    assertEquals(
+        0,
+        main("export", "--format=verifiable", "--input=" + run, "--output=" + file),
+        errBytes.toString(StandardCharsets.UTF_8));
+    ObjectMapper json = new ObjectMapper();
+    int multi = 0;
+    int values = 0;
+    Set<String> types = new HashSet<>();
+    for (String line : Files.readAllLines(file)) {
+      JsonNode r = json.readTree(line);
+      assertFalse(r.get("question").asText().isBlank());
+      assertFalse(r.get("answer").asText().isBlank());
+      String type = r.get("answer_type").asText();
+      types.add(type);
+      switch (type) {
+        case "bool" -> assertTrue(r.get("answer_bool").isBoolean(), line);
+        case "object" -> {
+          assertTrue(r.has("answer_object_id"), line);
+          assertTrue(
+              r.get("answer")
+                  .asText()
+                  .toLowerCase(java.util.Locale.ROOT)
+                  .contains(r.get("answer_object").asText().toLowerCase(java.util.Locale.ROOT)),
+              line);
+        }
+        case "value" -> {
+          values++;
+          assertTrue(r.get("value_si").isNumber(), line);
+          assertTrue(r.get("tolerance_si").asDouble() > 0, line);
+          assertTrue(Set.of("m", "clock_hours").contains(r.get("unit").asText()), line);
+        }
+        case "count" -> assertEquals(0.0, r.get("tolerance_si").asDouble(), line);
+        case "label", "tie" -> {}
+        default -> throw new AssertionError("answer_type " + type + ": " + line);
+      }
+      if (r.get("multi_step").asBoolean()) {
+        multi++;
+        assertTrue(r.get("steps").size() >= 2, line);
+        assertFalse(r.get("reasoning_trace").asText().isBlank(), line);
+      }
+    }
+    assertTrue(multi > 0 && values > 0, "multi " + multi + " values " + values);
+    assertTrue(types.containsAll(List.of("bool", "value", "object")), types.toString());
+    // the layout and the reasoning format do not apply to verifiable records
+    assertEquals(
+        2,
+        main(
+            "export",
+            "--format=verifiable",
+            "--reasoning=think",
+            "--input=" + run,
+            "--output=" + dir.resolve("x")));
+  }
+
+  @Test
+  void exportThinkPutsTheTraceBeforeTheAnswer(@TempDir Path dir) throws Exception {
+    Path run = writeRun(dir.resolve("run"), true);
+    Path file = dir.resolve("think.jsonl");
+    assertEquals(
+        0,
+        main(
+            "export",
+            "--format=messages",
+            "--reasoning=think",
+            "--input=" + run,
+            "--output=" + file),
+        errBytes.toString(StandardCharsets.UTF_8));
+    java.util.Map<String, QaRecord> byQuestion = new java.util.HashMap<>();
+    try (var r =
+        new org.apache.avro.file.DataFileReader<QaRecord>(
+            new File(run.resolve("qa/qa-00000-of-00001.avro").toString()),
+            new org.apache.avro.specific.SpecificDatumReader<>(QaRecord.class))) {
+      r.forEach(q -> byQuestion.put(q.getQuestion(), q));
+    }
+    int traced = 0;
+    for (String line : Files.readAllLines(file)) {
+      JsonNode msgs = new ObjectMapper().readTree(line).get("messages");
+      for (int i = 0; i < msgs.size(); i += 2) {
+        JsonNode content = msgs.get(i).get("content");
+        QaRecord q = byQuestion.get(content.get(content.size() - 1).get("text").asText());
+        String a = msgs.get(i + 1).get("content").get(0).get("text").asText();
+        if (q.getReasoningTrace() == null) {
+          assertEquals(q.getAnswer(), a);
+        } else {
+          traced++;
+          assertEquals("<think>\n" + q.getReasoningTrace() + "\n</think>\n\n" + q.getAnswer(), a);
+        }
+      }
+    }
+    assertTrue(traced > 0);
+    Path custom = dir.resolve("custom.jsonl");
+    assertEquals(
+        0,
+        main(
+            "export",
+            "--format=llava",
+            "--reasoning=<reasoning>{trace}</reasoning>\\n",
+            "--input=" + run,
+            "--output=" + custom));
+    assertTrue(Files.readString(custom).contains("<reasoning>"));
+    assertEquals(
+        2,
+        main(
+            "export",
+            "--format=messages",
+            "--reasoning=thoughts",
+            "--input=" + run,
+            "--output=" + dir.resolve("y")));
   }
 
   @Test

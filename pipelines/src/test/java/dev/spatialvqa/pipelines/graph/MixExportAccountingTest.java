@@ -65,6 +65,30 @@ class MixExportAccountingTest {
 
   /** The mix stage and the job's sinks on 3 images x 52 QA, then mixture.json. */
   static void runMixStage(Path out, Path general, String... extra) throws Exception {
+    runMixStage(out, general, false, extra);
+  }
+
+  /**
+   * A multi-step-like QA: a reasoning trace on every third record (the others have none, as
+   * single-step types).
+   */
+  static QaRecord withTrace(QaRecord r, int k) {
+    if (k % 3 != 0) {
+      return r;
+    }
+    return QaRecord.newBuilder(r)
+        .setReasoningTrace(
+            "Object "
+                + k
+                + " is about "
+                + (1 + k % 5)
+                + " meters from the door. The table is"
+                + " about 2 meters from the door. So the path adds up.")
+        .build();
+  }
+
+  static void runMixStage(Path out, Path general, boolean traces, String... extra)
+      throws Exception {
     List<String> args = new ArrayList<>();
     args.add("--input=manifest:unused");
     args.add("--output=" + out);
@@ -76,7 +100,7 @@ class MixExportAccountingTest {
     List<QaRecord> qa = new ArrayList<>();
     for (int i = 0; i < IMAGES; i++) {
       for (int k = 0; k < QA_PER_IMAGE; k++) {
-        qa.add(qa(i, k));
+        qa.add(traces ? withTrace(qa(i, k), k) : qa(i, k));
       }
     }
     SpatialVqaPipeline.Outputs in =
@@ -296,5 +320,53 @@ class MixExportAccountingTest {
             "--layout=per_image",
             "--input=" + out,
             "--output=" + dir.resolve("x")));
+  }
+
+  @Test
+  void thinkExportHoldsTheTokensTheGateChargedWithTraces(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("out");
+    runMixStage(out, general(dir), true, "--exportReasoning=think");
+    JsonNode m = new ObjectMapper().readTree(out.resolve("mixture.json").toFile());
+    assertEquals("think", m.get("reasoning").asText());
+    Path file = dir.resolve("think.jsonl");
+    // default: the reasoning the run counted
+    assertEquals(0, export("--format=messages", "--input=" + out, "--output=" + file), err());
+    List<Conversation> convs = readMessages(file);
+    int traced = 0;
+    for (Conversation x : convs) {
+      for (String[] t : x.turns()) {
+        if (t[1].startsWith("<think>\n")) {
+          traced++;
+          assertTrue(t[1].contains("\n</think>\n\nObject "), t[1]);
+        }
+      }
+    }
+    assertTrue(traced > 0, "no trace exported");
+    try (TokenCounter c = TokenCounter.loadDefault(576)) {
+      assertEquals(charged(out), recount(convs, c), "exported tokens = charged, with traces");
+    }
+    // exporting without the traces would not be what was counted
+    Path none = dir.resolve("none.jsonl");
+    assertEquals(
+        2, export("--format=messages", "--reasoning=none", "--input=" + out, "--output=" + none));
+    assertTrue(err().contains("--exportReasoning=none"), err());
+    assertFalse(Files.exists(none));
+    // and a run counted without traces refuses --reasoning=think
+    Path plain = dir.resolve("plain");
+    runMixStage(plain, general(dir), true);
+    assertEquals(
+        2,
+        export(
+            "--format=messages",
+            "--reasoning=think",
+            "--input=" + plain,
+            "--output=" + dir.resolve("y")));
+    assertEquals(0, export("--format=messages", "--input=" + plain, "--output=" + none), err());
+    try (TokenCounter c = TokenCounter.loadDefault(576)) {
+      List<Conversation> p = readMessages(none);
+      assertTrue(
+          p.stream().flatMap(x -> x.turns().stream()).noneMatch(t -> t[1].contains("<think>")));
+      assertEquals(charged(plain), recount(p, c));
+    }
   }
 }

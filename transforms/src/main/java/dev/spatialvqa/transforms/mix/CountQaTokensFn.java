@@ -1,5 +1,6 @@
 package dev.spatialvqa.transforms.mix;
 
+import dev.spatialvqa.core.mix.ReasoningFormat;
 import dev.spatialvqa.core.mix.TokenCounter;
 import dev.spatialvqa.schemas.QaRecord;
 import dev.spatialvqa.transforms.errors.Ledger;
@@ -19,6 +20,7 @@ final class CountQaTokensFn extends DoFn<QaRecord, KV<String, MixEvent>> {
 
   private final TokenizerSpec spec;
   private transient TokenCounter counter;
+  private transient ReasoningFormat reasoning;
   private final Counter qa = Ledger.counter("mix.qa_produced");
   private final Counter tokens = Ledger.counter("mix.spatial_turn_tokens_produced");
   private final Distribution perQa =
@@ -31,11 +33,15 @@ final class CountQaTokensFn extends DoFn<QaRecord, KV<String, MixEvent>> {
   @Setup
   public void setup() {
     counter = spec.open();
+    reasoning = spec.reasoning();
   }
 
   @ProcessElement
   public void process(@Element QaRecord r, OutputReceiver<KV<String, MixEvent>> out) {
-    long t = counter.countTurn(r.getQuestion(), r.getAnswer());
+    // the assistant text as export writes it (with the reasoning trace when export will add it)
+    long t =
+        counter.countTurn(
+            r.getQuestion(), reasoning.assistant(r.getAnswer(), r.getReasoningTrace()));
     qa.inc();
     tokens.inc(t);
     perQa.update(t);

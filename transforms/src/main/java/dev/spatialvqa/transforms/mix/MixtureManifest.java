@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.spatialvqa.core.mix.ExportLayout;
 import dev.spatialvqa.core.mix.MixtureWeights;
+import dev.spatialvqa.core.mix.ReasoningFormat;
 import dev.spatialvqa.core.mix.ShareRatio;
 import dev.spatialvqa.schemas.MixAccounting;
 import java.io.IOException;
@@ -196,7 +197,35 @@ public final class MixtureManifest {
       String tokenizerId,
       ExportLayout layout)
       throws IOException {
+    return write(output, generalPattern, share, tokenizerId, layout, ReasoningFormat.none());
+  }
+
+  /**
+   * Builds and writes {@code OUTPUT/mixture.json} for {@code layout} and the assistant texts
+   * rendered with {@code reasoning} (recorded as {@code reasoning}: export must write the traces
+   * the same way for the share to hold); returns its location.
+   */
+  public static String write(
+      String output,
+      String generalPattern,
+      ShareRatio share,
+      String tokenizerId,
+      ExportLayout layout,
+      ReasoningFormat reasoning)
+      throws IOException {
     Map<String, Object> m = build(output, generalPattern, share, tokenizerId, layout);
+    m.put("reasoning", reasoning.id());
+    if (!reasoning.isNone()) {
+      m.put(
+          "export",
+          "bin/spatialvqa export --format=messages|llava --layout="
+              + m.get("layout")
+              + " --reasoning="
+              + (reasoning.name().equals("custom") ? "'" + reasoning.id() + "'" : reasoning.id())
+              + " --input=OUTPUT --output=FILE: writes the conversations these tokens were counted"
+              + " for, reasoning traces included (another layout or reasoning breaks the share;"
+              + " export refuses it)");
+    }
     ResourceId target =
         FileSystems.matchNewResource(output, true)
             .resolve("mixture.json", ResolveOptions.StandardResolveOptions.RESOLVE_FILE);

@@ -1,6 +1,7 @@
 package dev.spatialvqa.transforms.mix;
 
 import dev.spatialvqa.core.mix.ChatFormat;
+import dev.spatialvqa.core.mix.ReasoningFormat;
 import dev.spatialvqa.core.mix.TokenCounter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +19,7 @@ import org.apache.beam.sdk.io.fs.MatchResult;
  * tokenizer.
  */
 public final class TokenizerSpec implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   /** LLaVA-1.5's vision tokens per image (CLIP ViT-L/14 at 336 px: 24 x 24 patches). */
   public static final int DEFAULT_IMAGE_TOKENS = 576;
@@ -27,12 +28,32 @@ public final class TokenizerSpec implements Serializable {
   private final String chatFormat;
   private final int imageTokens;
   private final boolean addSpecialTokens;
+  private final String reasoning;
 
   private TokenizerSpec(String path, String chatFormat, int imageTokens, boolean addSpecialTokens) {
+    this(path, chatFormat, imageTokens, addSpecialTokens, ReasoningFormat.NONE);
+  }
+
+  private TokenizerSpec(
+      String path, String chatFormat, int imageTokens, boolean addSpecialTokens, String reasoning) {
     this.path = path;
     this.chatFormat = chatFormat;
     this.imageTokens = imageTokens;
     this.addSpecialTokens = addSpecialTokens;
+    this.reasoning = reasoning;
+  }
+
+  /**
+   * How export will put reasoning traces in the assistant turn ({@link ReasoningFormat}: none,
+   * think or a template), so that the gate counts the assistant text export writes.
+   */
+  public TokenizerSpec withReasoning(String spec) {
+    ReasoningFormat.of(spec); // validates
+    return new TokenizerSpec(path, chatFormat, imageTokens, addSpecialTokens, spec);
+  }
+
+  public ReasoningFormat reasoning() {
+    return ReasoningFormat.of(reasoning);
   }
 
   /**
@@ -49,23 +70,24 @@ public final class TokenizerSpec implements Serializable {
         tokenizerPath == null || tokenizerPath.isBlank() ? null : tokenizerPath,
         chatFormat,
         imageTokens,
-        addSpecialTokens);
+        addSpecialTokens,
+        reasoning);
   }
 
   public TokenizerSpec withChatFormat(String nameOrTemplate) {
     ChatFormat.of(nameOrTemplate); // validates
-    return new TokenizerSpec(path, nameOrTemplate, imageTokens, addSpecialTokens);
+    return new TokenizerSpec(path, nameOrTemplate, imageTokens, addSpecialTokens, reasoning);
   }
 
   public TokenizerSpec withImageTokens(int n) {
     if (n < 0 || n > 1_000_000) {
       throw new IllegalArgumentException("imageTokens must be in [0, 1000000], got " + n);
     }
-    return new TokenizerSpec(path, chatFormat, n, addSpecialTokens);
+    return new TokenizerSpec(path, chatFormat, n, addSpecialTokens, reasoning);
   }
 
   public TokenizerSpec withAddSpecialTokens(boolean add) {
-    return new TokenizerSpec(path, chatFormat, imageTokens, add);
+    return new TokenizerSpec(path, chatFormat, imageTokens, add, reasoning);
   }
 
   /** The tokenizer.json path, or null for the default. */

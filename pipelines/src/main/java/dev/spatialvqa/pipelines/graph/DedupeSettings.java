@@ -53,8 +53,8 @@ public final class DedupeSettings {
     if (dev.spatialvqa.core.refer.AmbiguityConfig.NO_EMBEDDER.equals(o.getEmbedder())) {
       // refused here, at start-up, not when the first worker opens the stage
       throw new IllegalArgumentException(
-          "--embedder=none leaves QA dedupe without an embedder: also pass --dedupe=false, or name"
-              + " an embedder (minilm)");
+          "--embedder=none leaves QA dedupe without an embedder: drop --dedupeQaText, or name an"
+              + " embedder (minilm)");
     }
     return DedupeConfig.defaults()
         .withThreshold(o.getDedupeThreshold())

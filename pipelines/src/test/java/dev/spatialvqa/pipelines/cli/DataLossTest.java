@@ -127,7 +127,7 @@ class DataLossTest {
   }
 
   @Test
-  void anEmbedderOfNoneWithQaDedupeIsRefusedAtStartUp(@TempDir Path dir) throws Exception {
+  void anEmbedderOfNoneWithQaTextDedupeIsRefusedAtStartUp(@TempDir Path dir) throws Exception {
     Path manifest = dir.resolve("m.jsonl");
     Files.writeString(manifest, "\n");
     int code =
@@ -135,8 +135,9 @@ class DataLossTest {
             "run",
             "--input=manifest:" + manifest,
             "--output=" + dir.resolve("out"),
-            "--embedder=none");
+            "--embedder=none",
+            "--dedupeQaText=true");
     assertEquals(2, code, err());
-    assertTrue(err().contains("also pass --dedupe=false"), err());
+    assertTrue(err().contains("leaves QA dedupe without an embedder"), err());
   }
 }

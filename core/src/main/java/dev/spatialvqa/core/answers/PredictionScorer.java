@@ -234,6 +234,13 @@ public final class PredictionScorer {
   }
 
   Scored score(QaRecord qa, String prediction) {
+    if (qa.getSteps() != null && !qa.getSteps().isEmpty()) {
+      // multi-step answers (rankings, counts, triangle classes) are not free-text parses of one
+      // fact: they are checked from answer_label / value_si with tolerance_si (export
+      // --format=verifiable); counted here, not scored
+      skip("multi_step_record");
+      return null;
+    }
     List<String> refs = qa.getObjectRefs() == null ? List.of() : qa.getObjectRefs();
     Scored s = new Scored();
     boolean refusal = AnswerParser.isRefusal(prediction);

@@ -45,6 +45,8 @@ class PerceptionCommandLineIT {
                 "--output=" + output,
                 "--models=" + models,
                 "--sceneFilter=false",
+                // the image-only line shows scene 2's image: scene dedupe would rightly drop one
+                "--dedupe=false",
                 "--intraOpThreads=1",
                 "--modelBatchSize=2"),
             out,

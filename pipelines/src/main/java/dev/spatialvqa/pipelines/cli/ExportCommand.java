@@ -445,6 +445,24 @@ final class ExportCommand implements Command {
     return turns;
   }
 
+  /**
+   * Where a run's mix records may be: the folder {@code in} is (or holds {@code in}), and its
+   * parent when that folder is the run's {@code qa/}.
+   */
+  static List<Path> runFolders(Path in) {
+    Path dir = Files.isDirectory(in) ? in : in.toAbsolutePath().getParent();
+    List<Path> runs = new ArrayList<>();
+    if (dir != null) {
+      runs.add(dir);
+      if (dir.getFileName() != null
+          && dir.getFileName().toString().equals("qa")
+          && dir.toAbsolutePath().getParent() != null) {
+        runs.add(dir.toAbsolutePath().getParent());
+      }
+    }
+    return runs;
+  }
+
   /** The export layout a run's mix gate accounted for, and where that was read. */
   static final class Accounted {
     final ExportLayout layout;
@@ -463,17 +481,7 @@ final class ExportCommand implements Command {
    * QA its own image: {@code per_qa}.
    */
   static Accounted accountedLayout(Path in) throws IOException {
-    Path dir = Files.isDirectory(in) ? in : in.toAbsolutePath().getParent();
-    List<Path> runs = new ArrayList<>();
-    if (dir != null) {
-      runs.add(dir);
-      if (dir.getFileName() != null
-          && dir.getFileName().toString().equals("qa")
-          && dir.toAbsolutePath().getParent() != null) {
-        runs.add(dir.toAbsolutePath().getParent());
-      }
-    }
-    for (Path run : runs) {
+    for (Path run : runFolders(in)) {
       Path m = run.resolve("mixture.json");
       if (Files.isRegularFile(m)) {
         JsonNode n = new ObjectMapper().readTree(m.toFile());
@@ -527,17 +535,7 @@ final class ExportCommand implements Command {
    * must match the run's --exportReasoning by hand).
    */
   static AccountedReasoning accountedReasoning(Path in) throws IOException {
-    Path dir = Files.isDirectory(in) ? in : in.toAbsolutePath().getParent();
-    List<Path> runs = new ArrayList<>();
-    if (dir != null) {
-      runs.add(dir);
-      if (dir.getFileName() != null
-          && dir.getFileName().toString().equals("qa")
-          && dir.toAbsolutePath().getParent() != null) {
-        runs.add(dir.toAbsolutePath().getParent());
-      }
-    }
-    for (Path run : runs) {
+    for (Path run : runFolders(in)) {
       Path m = run.resolve("mixture.json");
       if (Files.isRegularFile(m)) {
         JsonNode n = new ObjectMapper().readTree(m.toFile());
